@@ -1,0 +1,35 @@
+# make demo: scan the bundled demo estate.  make test: lint, Rego checks and tests, and pytest.
+VENV ?= .venv
+BIN := $(VENV)/bin
+OPA ?= $(shell command -v opa 2>/dev/null)
+
+.PHONY: demo test lint rego-test clean
+
+$(BIN)/drready: pyproject.toml
+	python3 -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+# The demo's gaps are its expected result, so a gap does not fail `make demo` (--fail-on none).
+demo: $(BIN)/drready
+	$(BIN)/drready scan --demo --out out/demo --fail-on none
+
+lint: $(BIN)/drready
+	$(BIN)/ruff check scanner tests examples benchmarks
+	$(BIN)/ruff format --check scanner tests examples benchmarks
+
+rego-test:
+ifeq ($(OPA),)
+	@echo "opa not on PATH: skipping opa fmt/check/test (CI installs it; see .ci/run)"
+else
+	@out=$$($(OPA) fmt --list policies); if [ -n "$$out" ]; then echo "opa fmt would change: $$out"; exit 1; fi
+	$(OPA) check --strict policies
+	$(OPA) test policies
+endif
+
+test: lint rego-test
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) out build dist

@@ -1,0 +1,331 @@
+"""The drready command line. Kept thin: each command parses options and calls the pipeline."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from scanner import __version__
+from scanner.assets import asset_dir
+from scanner.engine import SEVERITIES, load_policies
+from scanner.errors import EngineError, InputError
+from scanner.files import canonical_json, staged_dir, write_atomic
+from scanner.pipeline import demo_paths, evaluate, load_inputs
+from scanner.render import FILE_NAMES, FORMATS, parse_formats, render
+from scanner.results import SCHEMA, exit_code
+
+EXIT_CODES = """\b
+Exit codes:
+  0  the gate holds: no gap at or above --fail-on, nothing unknown
+  1  a gap at or above --fail-on (default high)
+  2  usage, configuration or input error (the message names file, line and field)
+  3  incomplete: some findings are unknown and --allow-unknown was not given
+Precedence: 2 > 1 > 3 > 0."""
+
+FAIL_ON = click.Choice([*SEVERITIES, "none"])
+
+
+def guarded(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Bad input or a broken policy: one line on stderr, exit 2, no partial output."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except (InputError, EngineError) as exc:
+            click.echo(f"drready: error: {exc}", err=True)
+            sys.exit(2)
+
+    return wrapper
+
+
+@click.group(epilog=EXIT_CODES)
+@click.version_option(__version__, prog_name="drready")
+def main() -> None:
+    """drready: would your Azure workloads survive the loss of a region?
+
+    Evaluates a snapshot of Azure configuration with Rego controls per workload stamp and reports
+    the disaster-recovery gaps against the business's targets.
+    """
+
+
+def _policies_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--policies",
+        "policies_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        help="Policy folder to use instead of the shipped one.",
+    )(func)
+
+
+def _engine_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--engine",
+        type=click.Choice(["embedded"]),
+        default="embedded",
+        show_default=True,
+        help="Policy engine: embedded (rego-cpp, in-process).",
+    )(func)
+
+
+def _gate_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    func = click.option(
+        "--allow-unknown", is_flag=True, help="Do not exit 3 when some findings are unknown."
+    )(func)
+    return click.option(
+        "--fail-on",
+        type=FAIL_ON,
+        default="high",
+        show_default=True,
+        help="Exit 1 when an open gap has this severity or worse ('none': never).",
+    )(func)
+
+
+@main.command(epilog=EXIT_CODES)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="drready.yaml describing scope, regions, stamps, targets and waivers.",
+)
+@click.option(
+    "--snapshot",
+    "snapshot_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Snapshot file (drready.snapshot/v1) to evaluate.",
+)
+@click.option("--demo", is_flag=True, help="Scan the bundled demo estate (no Azure account needed).")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("out"),
+    show_default=True,
+    help="Folder for the reports; written only when every format succeeded.",
+)
+@click.option(
+    "--format",
+    "formats",
+    default="html,md,json",
+    show_default=True,
+    help=f"Comma-separated output formats: {', '.join(FORMATS)}.",
+)
+@click.option(
+    "--templates",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Report template folder to use instead of the shipped one.",
+)
+@_gate_options
+@_policies_option
+@_engine_option
+@guarded
+def scan(
+    config_path: Path | None,
+    snapshot_path: Path | None,
+    demo: bool,
+    out_dir: Path,
+    formats: str,
+    templates: Path | None,
+    fail_on: str,
+    allow_unknown: bool,
+    policies_dir: Path | None,
+    engine: str,
+) -> None:
+    """Evaluate a snapshot and write the reports (collect, evaluate and report in one step).
+
+    Example: drready scan --config drready.yaml --snapshot snapshot.json --out out --format html,md,json
+    """
+    if demo:
+        config_path, snapshot_path = demo_paths()
+    if config_path is None or snapshot_path is None:
+        raise click.UsageError("give --config and --snapshot, or --demo")
+    chosen = _formats(formats)
+    result = evaluate(load_inputs(config_path, snapshot_path, policies_dir), engine)
+    with staged_dir(out_dir) as stage:
+        render(result, chosen, stage, templates)
+    print_summary(result)
+    for fmt in chosen:
+        click.echo(f"{fmt:>5}: {out_dir / FILE_NAMES[fmt]}")
+    sys.exit(_exit(result, fail_on, allow_unknown))
+
+
+@main.command(epilog=EXIT_CODES)
+@click.option(
+    "--config",
+    "config_path",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="drready.yaml.",
+)
+@click.option(
+    "--snapshot",
+    "snapshot_path",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Snapshot file (drready.snapshot/v1).",
+)
+@click.option(
+    "--out",
+    "out_file",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write the result (drready.result/v1 JSON).",
+)
+@_gate_options
+@_policies_option
+@_engine_option
+@guarded
+def evaluate_cmd(
+    config_path: Path,
+    snapshot_path: Path,
+    out_file: Path,
+    fail_on: str,
+    allow_unknown: bool,
+    policies_dir: Path | None,
+    engine: str,
+) -> None:
+    """Evaluate a snapshot and write the result JSON (no reports)."""
+    result = evaluate(load_inputs(config_path, snapshot_path, policies_dir), engine)
+    write_atomic(out_file, canonical_json(result))
+    print_summary(result)
+    sys.exit(_exit(result, fail_on, allow_unknown))
+
+
+evaluate_cmd.name = "evaluate"
+
+
+@main.command(epilog=EXIT_CODES)
+@click.option(
+    "--result",
+    "result_file",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="A result written by drready evaluate or scan (result.json).",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("out"),
+    show_default=True,
+    help="Folder for the reports.",
+)
+@click.option(
+    "--format",
+    "formats",
+    default="html,md",
+    show_default=True,
+    help=f"Comma-separated output formats: {', '.join(FORMATS)}.",
+)
+@click.option(
+    "--templates",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Report template folder to use instead of the shipped one.",
+)
+@_gate_options
+@guarded
+def report(
+    result_file: Path, out_dir: Path, formats: str, templates: Path | None, fail_on: str, allow_unknown: bool
+) -> None:
+    """Render the reports of an existing result."""
+    result = load_result(result_file)
+    chosen = _formats(formats)
+    with staged_dir(out_dir) as stage:
+        render(result, chosen, stage, templates)
+    for fmt in chosen:
+        click.echo(f"{fmt:>5}: {out_dir / FILE_NAMES[fmt]}")
+    sys.exit(_exit(result, fail_on, allow_unknown))
+
+
+@main.group()
+def policies() -> None:
+    """Inspect the control catalogue."""
+
+
+@policies.command("list")
+@_policies_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@guarded
+def policies_list(policies_dir: Path | None, as_json: bool) -> None:
+    """List every control: id, title, severity and the stamp kinds it applies to."""
+    loaded = load_policies(policies_dir or asset_dir("policies"))
+    if as_json:
+        rows = [
+            {
+                "id": c.id,
+                "title": c.title,
+                "severity": c.severity,
+                "stamps": list(c.stamps),
+                "resource_types": list(c.resource_types),
+                "file": c.file,
+            }
+            for c in loaded.controls
+        ]
+        click.echo(json.dumps(rows, indent=2))
+        return
+    table = Table("ID", "Title", "Severity", "Stamps", box=None, pad_edge=False)
+    for c in loaded.controls:
+        table.add_row(c.id, c.title, c.severity, ", ".join(c.stamps))
+    Console(width=120).print(table)
+
+
+def load_result(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise InputError(str(path), None, f"cannot read file: {exc.strerror}") from exc
+    except json.JSONDecodeError as exc:
+        raise InputError(str(path), f"{exc.lineno}:{exc.colno}", f"malformed JSON: {exc.msg}") from exc
+    if not isinstance(data, dict) or data.get("schema") != SCHEMA:
+        raise InputError(str(path), "$.schema", f"not a drready result (expected schema '{SCHEMA}')")
+    return data
+
+
+def _formats(text: str) -> list[str]:
+    try:
+        return parse_formats(text)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--format") from exc
+
+
+def _exit(result: dict[str, Any], fail_on: str, allow_unknown: bool) -> int:
+    return exit_code(result, None if fail_on == "none" else fail_on, allow_unknown)
+
+
+VERDICT_STYLE = {"ready": "green", "at_risk": "yellow", "not_ready": "red", "unknown": "bright_black"}
+
+
+def print_summary(result: dict[str, Any]) -> None:
+    """One screen: per stamp the verdict, score and worst gap."""
+    console = Console(width=120)
+    table = Table(
+        "Stamp", "Kind", "Verdict", "Score", "Gaps", "Unknown", "Worst gap", box=None, pad_edge=False
+    )
+    for s in result["stamps"]:
+        worst = next(
+            (
+                f
+                for f in result["findings"]
+                if f["stamp"] == s["name"] and f["status"] == "fail" and not f["waiver"]
+            ),
+            None,
+        )
+        worst_text = f"{worst['severity']} {worst['control']} {worst['resource_name']}" if worst else "-"
+        table.add_row(
+            s["name"],
+            s["kind"],
+            f"[{VERDICT_STYLE[s['verdict']]}]{s['verdict']}[/]",
+            str(s["score"] if s["score"] is not None else "n/a"),
+            str(s["counts"]["fail"]),
+            str(s["counts"]["unknown"]),
+            worst_text,
+        )
+    console.print(table)

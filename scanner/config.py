@@ -1,0 +1,208 @@
+"""drready.yaml: scope, regions, stamps with targets, waivers. Validated with pydantic;
+every error names the file, the line and the field, and ends the run with exit code 2."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+from functools import cache
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
+
+from scanner.assets import asset_dir
+from scanner.errors import InputError
+from scanner.yamlsource import Loc, dotted, line_of, load_with_lines
+
+StampKind = Literal["web", "data", "kubernetes", "genai"]
+Tier = Literal["mission-critical", "business-critical", "standard"]
+
+_DURATION = re.compile(r"^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?$")
+
+
+def parse_duration(value: Any) -> int:
+    """'15m', '4h', '1h30m', '2d' -> minutes. Bare integers are minutes."""
+    if isinstance(value, bool):
+        raise ValueError("expected a duration such as 15m, 4h or 1h30m")
+    if isinstance(value, int) and value >= 0:
+        return value
+    text = str(value).strip()
+    match = _DURATION.match(text)
+    if not text or not match or not any(match.groups()):
+        raise ValueError(f"'{value}' is not a duration; use forms such as 15m, 4h, 1h30m or 2d")
+    days, hours, minutes = (int(g or 0) for g in match.groups())
+    return days * 1440 + hours * 60 + minutes
+
+
+Minutes = Annotated[int, BeforeValidator(parse_duration)]
+RegionName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9]*$")]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Scope(_Strict):
+    tenant: str | None = None
+    subscriptions: list[str] = []
+    management_groups: list[str] = []
+
+
+class Regions(_Strict):
+    primary: RegionName
+    secondary: RegionName | None = None
+    tokens: dict[RegionName, list[str]] = {}
+
+
+class Targets(_Strict):
+    rpo: Minutes
+    rto: Minutes
+
+
+class Selector(_Strict):
+    """A resource belongs to the stamp if it matches any clause: all the tags, a resource group,
+    or an id (all compared case-insensitively)."""
+
+    tags: dict[str, str] = {}
+    resource_groups: list[str] = []
+    resource_ids: list[str] = []
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> Selector:
+        if not (self.tags or self.resource_groups or self.resource_ids):
+            raise ValueError("a selector needs tags, resource_groups or resource_ids")
+        return self
+
+
+class Stamp(_Strict):
+    name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+    kind: StampKind
+    tier: Tier = "standard"
+    targets: Targets
+    selector: Selector
+    primary_region: RegionName | None = None
+    secondary_region: RegionName | None = None
+    drill_interval: Minutes | None = None
+
+
+class Waiver(_Strict):
+    control: str = Field(pattern=r"^DR-[A-Z0-9]+-\d{2}$")
+    resource: str | None = None
+    stamp: str | None = None
+    reason: str = Field(min_length=1)
+    owner: str = Field(min_length=1)
+    expires: date
+
+    @model_validator(mode="after")
+    def _has_target(self) -> Waiver:
+        if not (self.resource or self.stamp):
+            raise ValueError("a waiver names a resource or a stamp (or both)")
+        return self
+
+
+class ConfigModel(_Strict):
+    version: Literal[1] = 1
+    scope: Scope = Scope()
+    regions: Regions
+    stamps: list[Stamp] = Field(min_length=1)
+    waivers: list[Waiver] = []
+
+
+class Config:
+    """A validated drready.yaml plus where each of its values stands in the file."""
+
+    def __init__(self, path: Path, model: ConfigModel, lines: dict[Loc, int]) -> None:
+        self.path = path
+        self.model = model
+        self.lines = lines
+
+    @property
+    def stamps(self) -> list[Stamp]:
+        return self.model.stamps
+
+    @property
+    def waivers(self) -> list[Waiver]:
+        return self.model.waivers
+
+    def line(self, loc: Loc) -> int | None:
+        return line_of(self.lines, loc)
+
+    def stamp_line(self, name: str) -> int:
+        index = next(i for i, s in enumerate(self.stamps) if s.name == name)
+        return self.line(("stamps", index)) or 1
+
+    def error(self, loc: Loc, message: str) -> InputError:
+        return InputError(str(self.path), self.line(loc), f"{dotted(loc)}: {message}")
+
+    def regions_of(self, stamp: Stamp) -> tuple[str, str | None]:
+        """(primary, secondary) for a stamp: its own, else the config's, else the Azure pair."""
+        primary = stamp.primary_region or self.model.regions.primary
+        secondary = stamp.secondary_region
+        if secondary is None and stamp.primary_region is None:
+            secondary = self.model.regions.secondary
+        return primary, secondary or azure_pair(primary)
+
+    def region_tokens(self, region: str) -> list[str]:
+        """Name tokens that stand for `region` in resource names (for name-based pairing)."""
+        known = region_table().get(region, {})
+        extra = self.model.regions.tokens.get(region, [])
+        tokens = [region, *known.get("aliases", []), *extra]
+        return sorted({t.lower() for t in tokens}, key=lambda t: (-len(t), t))
+
+
+@cache
+def region_data() -> dict[str, Any]:
+    """policies/lib/regions/data.json: region pairs and zone support with their sources."""
+    return json.loads((asset_dir("policies") / "lib" / "regions" / "data.json").read_text())
+
+
+def region_table() -> dict[str, dict[str, Any]]:
+    return region_data()["regions"]
+
+
+def azure_pair(region: str) -> str | None:
+    return region_table().get(region, {}).get("pair")
+
+
+def load_config(path: str | Path) -> Config:
+    path = Path(path)
+    data, lines = load_with_lines(path)
+    if not isinstance(data, dict):
+        raise InputError(str(path), 1, "expected a mapping with regions and stamps")
+    try:
+        model = ConfigModel.model_validate(data)
+    except ValidationError as exc:
+        raise _first_error(path, exc, lines) from exc
+    config = Config(path, model, lines)
+    _check_cross_references(config)
+    return config
+
+
+def _first_error(path: Path, exc: ValidationError, lines: dict[Loc, int]) -> InputError:
+    errors = exc.errors()
+    first = errors[0]
+    loc = tuple(p for p in first["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+    message = first["msg"].removeprefix("Value error, ")
+    if first["type"] == "extra_forbidden":
+        message = "unknown field"
+    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+    return InputError(str(path), line_of(lines, loc), f"{dotted(loc)}: {message}{more}")
+
+
+def _check_cross_references(config: Config) -> None:
+    names: dict[str, int] = {}
+    for i, stamp in enumerate(config.stamps):
+        if stamp.name in names:
+            raise config.error(("stamps", i, "name"), f"duplicate stamp name '{stamp.name}'")
+        names[stamp.name] = i
+        primary, secondary = config.regions_of(stamp)
+        if secondary == primary:
+            raise config.error(("stamps", i), f"secondary region equals the primary ({primary})")
+    for i, waiver in enumerate(config.waivers):
+        if waiver.stamp and waiver.stamp not in names:
+            raise config.error(("waivers", i, "stamp"), f"no stamp named '{waiver.stamp}'")
+    regions = config.model.regions
+    if regions.secondary == regions.primary:
+        raise config.error(("regions", "secondary"), "secondary region equals the primary")

@@ -1,0 +1,131 @@
+"""The scan as steps: load -> resolve stamps -> evaluate -> analyse -> result.
+
+Called by the CLI, the gate and the tests; each step's output is a file a user can stop at.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from scanner import __version__
+from scanner.assets import asset_dir
+from scanner.config import Config, load_config
+from scanner.engine import Control, Policies, load_policies, make_engine
+from scanner.results import SCHEMA, apply_waivers, findings_for_stamp, sort_findings, stamp_summary
+from scanner.snapshot import Snapshot, load_snapshot
+from scanner.stamps import ResolvedStamp, resolve_stamps
+
+
+@dataclass
+class ScanInputs:
+    config: Config
+    snapshot: Snapshot
+    policies: Policies
+
+
+def demo_paths() -> tuple[Path, Path]:
+    demo = asset_dir("demo")
+    return demo / "drready.yaml", demo / "snapshot.json"
+
+
+def load_inputs(
+    config_path: str | Path, snapshot_path: str | Path, policies_dir: str | Path | None
+) -> ScanInputs:
+    config = load_config(config_path)
+    snapshot = load_snapshot(snapshot_path)
+    policies = load_policies(Path(policies_dir) if policies_dir else asset_dir("policies"))
+    check_waivers(config, snapshot, policies)
+    return ScanInputs(config, snapshot, policies)
+
+
+def check_waivers(config: Config, snapshot: Snapshot, policies: Policies) -> None:
+    """A waiver naming an unknown control or resource is an error, not a silent no-op."""
+    known_ids = {str(r["id"]).lower() for r in snapshot.resources}
+    for i, waiver in enumerate(config.waivers):
+        if policies.control(waiver.control) is None:
+            raise config.error(("waivers", i, "control"), f"no control {waiver.control} in the policies")
+        resource = (waiver.resource or "").lower()
+        if resource and resource not in known_ids and not resource.startswith("stamp/"):
+            raise config.error(("waivers", i, "resource"), "no such resource in the snapshot")
+
+
+def policy_input(stamp: ResolvedStamp, snapshot: Snapshot) -> dict[str, Any]:
+    """The per-stamp input document of DESIGN.md's policy contract."""
+    ids = {str(r["id"]).lower() for r in stamp.resources}
+    return {
+        "stamp": {
+            "name": stamp.name,
+            "kind": stamp.stamp.kind,
+            "tier": stamp.stamp.tier,
+            "primary_region": stamp.primary_region,
+            "secondary_region": stamp.secondary_region,
+            "targets": {"rpo_minutes": stamp.stamp.targets.rpo, "rto_minutes": stamp.stamp.targets.rto},
+        },
+        "resources": stamp.resources,
+        "children": {k: v for k, v in snapshot.children.items() if k.lower() in ids},
+        "pairs": stamp.pairs,
+        "declared": snapshot.declared,
+    }
+
+
+def evaluate(
+    inputs: ScanInputs, engine_name: str = "embedded", now: datetime | None = None
+) -> dict[str, Any]:
+    """Evaluate every stamp and build the drready.result/v1 document."""
+    now = now or generated_now()
+    engine = make_engine(engine_name, inputs.policies)
+    stamps = resolve_stamps(inputs.config, inputs.snapshot)
+    findings: list[dict[str, Any]] = []
+    per_stamp: dict[str, list[dict[str, Any]]] = {}
+    for stamp in stamps:
+        controls = [c for c in inputs.policies.controls if c.applies_to_kind(stamp.stamp.kind)]
+        raw = engine.evaluate(controls, policy_input(stamp, inputs.snapshot))
+        per_stamp[stamp.name] = findings_for_stamp(stamp, controls, raw, inputs.snapshot.errors)
+        findings += per_stamp[stamp.name]
+    waivers = apply_waivers(findings, inputs.config.waivers, now.date())
+    return {
+        "schema": SCHEMA,
+        "generated_at": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "drready_version": __version__,
+        "engine": engine_name,
+        "config": str(inputs.config.path),
+        "snapshot": {
+            "path": inputs.snapshot.path,
+            "collected_at": inputs.snapshot.collected_at,
+            "resources": len(inputs.snapshot.resources),
+        },
+        "controls": [_control_json(c) for c in inputs.policies.controls],
+        "stamps": [
+            stamp_summary(s, per_stamp[s.name]) | {"line": inputs.config.stamp_line(s.name)} for s in stamps
+        ],
+        "findings": sort_findings(findings),
+        "waivers": waivers,
+        "errors": inputs.snapshot.errors,
+    }
+
+
+def _control_json(c: Control) -> dict[str, Any]:
+    return {
+        "id": c.id,
+        "title": c.title,
+        "description": c.description,
+        "severity": c.severity,
+        "stamps": list(c.stamps),
+        "resource_types": list(c.resource_types),
+        "scope": c.scope,
+        "mechanism": c.mechanism,
+        "related_resources": list(c.related_resources),
+        "file": c.file,
+    }
+
+
+def generated_now() -> datetime:
+    """Now, or SOURCE_DATE_EPOCH when set, so that reproducible runs give byte-identical output."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), UTC)
+    return datetime.now(UTC).replace(microsecond=0)

@@ -1,0 +1,52 @@
+"""Shared test helpers: paths to the repository, ../shared fixtures, the demo, and a CLI runner."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+
+from scanner.cli import main
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("DRREADY_SHARED", REPO.parent / "shared"))
+ARM = SHARED / "fixtures" / "arm-examples"
+DEMO = REPO / "examples" / "demo"
+POLICIES = REPO / "policies"
+
+
+def require_shared() -> None:
+    if not ARM.is_dir():
+        if os.environ.get("DRREADY_REQUIRE_OPA"):
+            pytest.fail(f"shared fixtures not found at {ARM}")
+        pytest.skip(f"shared fixtures not found at {ARM}")
+
+
+def arm(rel: str) -> dict[str, Any]:
+    """An unmodified ARM example body from ../shared/fixtures/arm-examples."""
+    require_shared()
+    return json.loads((ARM / rel).read_text(encoding="utf-8"))
+
+
+def opa_binary() -> str | None:
+    found = shutil.which("opa") or shutil.which(str(Path.home() / "go" / "bin" / "opa"))
+    if not found and os.environ.get("DRREADY_REQUIRE_OPA"):
+        pytest.fail("opa is required (DRREADY_REQUIRE_OPA is set) but not on PATH")
+    return found
+
+
+def run_cli(*args: str, env: dict[str, str] | None = None) -> Result:
+    return CliRunner().invoke(main, list(args), env={"SOURCE_DATE_EPOCH": "1795000000", **(env or {})})
+
+
+@pytest.fixture
+def demo_copy(tmp_path: Path) -> Path:
+    """A writable copy of the demo config and snapshot."""
+    for name in ("drready.yaml", "snapshot.json"):
+        shutil.copy(DEMO / name, tmp_path / name)
+    return tmp_path

@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from scanner.errors import InputError
+from scanner.snapshot import load_snapshot, save_snapshot
+
+from .conftest import DEMO, arm
+
+
+def write(tmp_path: Path, data: object) -> Path:
+    path = tmp_path / "snapshot.json"
+    path.write_text(data if isinstance(data, str) else json.dumps(data))
+    return path
+
+
+def test_demo_snapshot_loads_and_round_trips(tmp_path: Path) -> None:
+    snapshot = load_snapshot(DEMO / "snapshot.json")
+    assert len(snapshot.resources) == 23
+    save_snapshot(snapshot, tmp_path / "copy.json")
+    again = load_snapshot(tmp_path / "copy.json")
+    assert again.to_json() == snapshot.to_json()
+
+
+def test_real_arm_bodies_are_valid_resources(tmp_path: Path) -> None:
+    body = arm("documentdb/database-account-get.json")
+    snapshot = load_snapshot(write(tmp_path, {"schema": "drready.snapshot/v1", "resources": [body]}))
+    assert snapshot.resources[0]["type"] == "Microsoft.DocumentDB/databaseAccounts"
+
+
+@pytest.mark.parametrize(
+    ("data", "where", "what"),
+    [
+        ({"schema": "drready.snapshot/v0", "resources": []}, "$.schema", "unsupported snapshot schema"),
+        ({"resources": []}, "$.schema", "unsupported snapshot schema"),
+        ({"schema": "drready.snapshot/v1"}, "$.resources", "missing field"),
+        ({"schema": "drready.snapshot/v1", "resources": {}}, "$.resources", "expected an array"),
+        (
+            {"schema": "drready.snapshot/v1", "resources": [{"type": "t"}]},
+            "$.resources[0].id",
+            "non-empty string 'id'",
+        ),
+        (
+            {"schema": "drready.snapshot/v1", "resources": [{"id": "/x", "type": ""}]},
+            "$.resources[0].type",
+            "'type'",
+        ),
+        ({"schema": "drready.snapshot/v1", "resources": ["x"]}, "$.resources[0]", "JSON object"),
+        (
+            {"schema": "drready.snapshot/v1", "resources": [], "errors": [{"source": 1}]},
+            "$.errors[0]",
+            "'source'",
+        ),
+    ],
+)
+def test_invalid_snapshots(tmp_path: Path, data: dict, where: str, what: str) -> None:
+    with pytest.raises(InputError) as info:
+        load_snapshot(write(tmp_path, data))
+    assert info.value.location == where
+    assert what in info.value.one_line()
+
+
+def test_malformed_json_names_line_and_column(tmp_path: Path) -> None:
+    with pytest.raises(InputError) as info:
+        load_snapshot(write(tmp_path, '{\n  "schema": "drready.snapshot/v1",\n  "resources": [,]\n}'))
+    assert info.value.location == "3:17"
+    assert "malformed JSON" in info.value.one_line()
