@@ -77,9 +77,7 @@ def _engine_option(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _gate_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    func = click.option(
-        "--allow-unknown", is_flag=True, help="Do not exit 3 when some findings are unknown."
-    )(func)
+    func = click.option("--allow-unknown", is_flag=True, help="Do not exit 3 when some findings are unknown.")(func)
     return click.option(
         "--fail-on",
         type=FAIL_ON,
@@ -306,16 +304,10 @@ VERDICT_STYLE = {"ready": "green", "at_risk": "yellow", "not_ready": "red", "unk
 def print_summary(result: dict[str, Any]) -> None:
     """One screen: per stamp the verdict, score and worst gap."""
     console = Console(width=120)
-    table = Table(
-        "Stamp", "Kind", "Verdict", "Score", "Gaps", "Unknown", "Worst gap", box=None, pad_edge=False
-    )
+    table = Table("Stamp", "Kind", "Verdict", "Score", "Gaps", "Unknown", "Worst gap", box=None, pad_edge=False)
     for s in result["stamps"]:
         worst = next(
-            (
-                f
-                for f in result["findings"]
-                if f["stamp"] == s["name"] and f["status"] == "fail" and not f["waiver"]
-            ),
+            (f for f in result["findings"] if f["stamp"] == s["name"] and f["status"] == "fail" and not f["waiver"]),
             None,
         )
         worst_text = f"{worst['severity']} {worst['control']} {worst['resource_name']}" if worst else "-"

@@ -32,9 +32,7 @@ def demo_paths() -> tuple[Path, Path]:
     return demo / "drready.yaml", demo / "snapshot.json"
 
 
-def load_inputs(
-    config_path: str | Path, snapshot_path: str | Path, policies_dir: str | Path | None
-) -> ScanInputs:
+def load_inputs(config_path: str | Path, snapshot_path: str | Path, policies_dir: str | Path | None) -> ScanInputs:
     config = load_config(config_path)
     snapshot = load_snapshot(snapshot_path)
     policies = load_policies(Path(policies_dir) if policies_dir else asset_dir("policies"))
@@ -72,9 +70,7 @@ def policy_input(stamp: ResolvedStamp, snapshot: Snapshot) -> dict[str, Any]:
     }
 
 
-def evaluate(
-    inputs: ScanInputs, engine_name: str = "embedded", now: datetime | None = None
-) -> dict[str, Any]:
+def evaluate(inputs: ScanInputs, engine_name: str = "embedded", now: datetime | None = None) -> dict[str, Any]:
     """Evaluate every stamp and build the drready.result/v1 document."""
     now = now or generated_now()
     engine = make_engine(engine_name, inputs.policies)
@@ -99,9 +95,7 @@ def evaluate(
             "resources": len(inputs.snapshot.resources),
         },
         "controls": [_control_json(c) for c in inputs.policies.controls],
-        "stamps": [
-            stamp_summary(s, per_stamp[s.name]) | {"line": inputs.config.stamp_line(s.name)} for s in stamps
-        ],
+        "stamps": [stamp_summary(s, per_stamp[s.name]) | {"line": inputs.config.stamp_line(s.name)} for s in stamps],
         "findings": sort_findings(findings),
         "waivers": waivers,
         "errors": inputs.snapshot.errors,

@@ -22,15 +22,11 @@ def parse_formats(text: str) -> list[str]:
     formats = [f.strip().lower() for f in text.split(",") if f.strip()]
     unknown = [f for f in formats if f not in FORMATS]
     if unknown or not formats:
-        raise ValueError(
-            f"unknown format(s) {', '.join(unknown) or '(none)'}; choose from {', '.join(FORMATS)}"
-        )
+        raise ValueError(f"unknown format(s) {', '.join(unknown) or '(none)'}; choose from {', '.join(FORMATS)}")
     return sorted(set(formats), key=FORMATS.index)
 
 
-def render(
-    result: dict[str, Any], formats: list[str], out_dir: Path, templates: Path | None = None
-) -> list[Path]:
+def render(result: dict[str, Any], formats: list[str], out_dir: Path, templates: Path | None = None) -> list[Path]:
     """Write each format into out_dir (a staging folder); return the files written."""
     env = _environment(templates or asset_dir("reports"))
     view = view_model(result)
@@ -90,9 +86,7 @@ def view_model(result: dict[str, Any]) -> dict[str, Any]:
     controls = {c["id"]: c for c in result["controls"]}
     by_stamp: dict[str, dict[str, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
     for f in result["findings"]:
-        bucket = (
-            "waived" if f["waiver"] else {"fail": "gaps", "unknown": "unknown"}.get(f["status"], f["status"])
-        )
+        bucket = "waived" if f["waiver"] else {"fail": "gaps", "unknown": "unknown"}.get(f["status"], f["status"])
         by_stamp[f["stamp"]][bucket].append(f)
     stamps = []
     for s in result["stamps"]:

@@ -69,9 +69,7 @@ def _finding(
     }
 
 
-def _unknown(
-    control: Control, stamp: ResolvedStamp, resource: dict[str, Any], message: str
-) -> dict[str, Any]:
+def _unknown(control: Control, stamp: ResolvedStamp, resource: dict[str, Any], message: str) -> dict[str, Any]:
     return {
         "control": control.id,
         "title": control.title,
@@ -146,9 +144,7 @@ def _collection_unknowns(
             if control.scope == "resource" and (not types or types & set(control.resource_types)):
                 cause = f"collection failed for {scope} ({error['source']}: {error['error']})"
                 message = f"{cause}: resources of this stamp may be missing"
-                out.append(
-                    _unknown(control, stamp, {"id": scope, "name": scope, "type": "collection"}, message)
-                )
+                out.append(_unknown(control, stamp, {"id": scope, "name": scope, "type": "collection"}, message))
     return out
 
 

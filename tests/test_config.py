@@ -41,9 +41,7 @@ def test_demo_config_loads_with_pair_default() -> None:
     assert config.stamps[0].targets.rpo == 15 and config.stamps[0].targets.rto == 60
 
 
-@pytest.mark.parametrize(
-    ("text", "minutes"), [("15m", 15), ("4h", 240), ("1h30m", 90), ("2d", 2880), (45, 45)]
-)
+@pytest.mark.parametrize(("text", "minutes"), [("15m", 15), ("4h", 240), ("1h30m", 90), ("2d", 2880), (45, 45)])
 def test_durations(text: str | int, minutes: int) -> None:
     assert parse_duration(text) == minutes
 
@@ -81,17 +79,13 @@ def test_unknown_field_is_an_error(tmp_path: Path) -> None:
 def test_duplicate_stamp_and_unknown_waiver_stamp(tmp_path: Path) -> None:
     dup = GOOD + GOOD.split("stamps:\n")[1]
     assert "duplicate stamp name" in error_of(tmp_path, dup).one_line()
-    waiver = (
-        GOOD + "waivers:\n  - {control: DR-WEB-01, stamp: nope, reason: r, owner: o, expires: 2030-01-01}\n"
-    )
+    waiver = GOOD + "waivers:\n  - {control: DR-WEB-01, stamp: nope, reason: r, owner: o, expires: 2030-01-01}\n"
     err = error_of(tmp_path, waiver)
     assert err.location == 11 and "no stamp named 'nope'" in err.one_line()
 
 
 def test_waiver_needs_reason_owner_and_date(tmp_path: Path) -> None:
-    err = error_of(
-        tmp_path, GOOD + "waivers:\n  - {control: DR-WEB-01, stamp: web, owner: o, expires: 2030-01-01}\n"
-    )
+    err = error_of(tmp_path, GOOD + "waivers:\n  - {control: DR-WEB-01, stamp: web, owner: o, expires: 2030-01-01}\n")
     assert "waivers[0].reason" in err.one_line()
     err = error_of(
         tmp_path,

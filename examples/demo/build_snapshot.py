@@ -87,9 +87,7 @@ def estate(fx: Path) -> list[dict[str, Any]]:
             properties__isHnsEnabled=False,
         ),
         resource(fx, "keyvault/vault-get.json", "kv-storefront-cus", "rg-storefront-cus", cus, web, **kv_on),
-        resource(
-            fx, "keyvault/vault-get.json", "kv-storefront-eus2", "rg-storefront-eus2", eus2, web, **kv_on
-        ),
+        resource(fx, "keyvault/vault-get.json", "kv-storefront-eus2", "rg-storefront-eus2", eus2, web, **kv_on),
         resource(
             fx,
             "web/site-get.json",
@@ -99,12 +97,8 @@ def estate(fx: Path) -> list[dict[str, Any]]:
             web | {"drready-role": "api"},
         ),
         resource(fx, "web/serverfarm-get.json", "asp-storefront-cus", "rg-storefront-cus", cus, web),
-        resource(
-            fx, "network/application-gateway-get.json", "agw-storefront-cus", "rg-storefront-cus", cus, web
-        ),
-        resource(
-            fx, "network/waf-policy-get-bot-manager.json", "waf-storefront-cus", "rg-storefront-cus", cus, web
-        ),
+        resource(fx, "network/application-gateway-get.json", "agw-storefront-cus", "rg-storefront-cus", cus, web),
+        resource(fx, "network/waf-policy-get-bot-manager.json", "waf-storefront-cus", "rg-storefront-cus", cus, web),
         resource(
             fx,
             "cdn/front-door-premium-profile-get.json",
@@ -143,9 +137,7 @@ def estate(fx: Path) -> list[dict[str, Any]]:
         ),
         # kubernetes: orders in a single-region Cosmos DB account (gap); the catalog account is
         # multi-region with service-managed failover (ready); PostgreSQL zone-redundant with geo-backup.
-        resource(
-            fx, "containerservice/managed-cluster-get.json", "aks-orders-cus", "rg-orders-cus", cus, k8s
-        ),
+        resource(fx, "containerservice/managed-cluster-get.json", "aks-orders-cus", "rg-orders-cus", cus, k8s),
         resource(
             fx,
             "documentdb/database-account-get.json",
@@ -153,9 +145,7 @@ def estate(fx: Path) -> list[dict[str, Any]]:
             "rg-orders-cus",
             cus,
             k8s,
-            properties__locations=[
-                {"locationName": "Central US", "failoverPriority": 0, "isZoneRedundant": True}
-            ],
+            properties__locations=[{"locationName": "Central US", "failoverPriority": 0, "isZoneRedundant": True}],
         ),
         resource(
             fx,
@@ -179,9 +169,7 @@ def estate(fx: Path) -> list[dict[str, Any]]:
             cus,
             k8s | {"drready-role": "airflow-metadata"},
         ),
-        resource(
-            fx, "dbforpostgresql/flexible-server-get.json", "psql-inventory-cus", "rg-orders-cus", cus, k8s
-        ),
+        resource(fx, "dbforpostgresql/flexible-server-get.json", "psql-inventory-cus", "rg-orders-cus", cus, k8s),
         resource(fx, "dbformysql/flexible-server-get.json", "mysql-orders-cus", "rg-orders-cus", cus, k8s),
         resource(fx, "keyvault/vault-get.json", "kv-orders-cus", "rg-orders-cus", cus, k8s, **kv_on),
         # genai: model endpoint and gateway; the Langfuse trace store is geo-replicated.

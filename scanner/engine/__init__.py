@@ -110,11 +110,7 @@ def parse_control(rel: str, source: str) -> Control | None:
         types = tuple(str(t).lower() for t in custom.get("resource_types") or ())
     except (KeyError, TypeError) as exc:
         raise EngineError(rel, f"METADATA custom needs id, severity and stamps ({exc})") from exc
-    if (
-        severity not in SEVERITIES
-        or not set(stamps) <= set(STAMP_KINDS)
-        or scope not in ("resource", "stamp")
-    ):
+    if severity not in SEVERITIES or not set(stamps) <= set(STAMP_KINDS) or scope not in ("resource", "stamp"):
         raise EngineError(rel, f"METADATA of {custom['id']}: bad severity, stamps or scope")
     if scope == "resource" and not types:
         raise EngineError(rel, f"METADATA of {custom['id']}: resource controls list resource_types")

@@ -1,0 +1,124 @@
+"""Stamp membership, primary/secondary pairing, coverage (fail closed) and verdicts."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+from scanner.config import load_config
+from scanner.engine import load_policies
+from scanner.pipeline import ScanInputs, evaluate
+from scanner.results import exit_code, verdict
+from scanner.snapshot import Snapshot, load_snapshot
+from scanner.stamps import resolve_stamps
+
+from .conftest import DEMO, POLICIES, arm
+
+SUB = "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups"
+
+
+def body(rel: str, name: str, rg: str, location: str, tags: dict[str, str] | None = None) -> dict:
+    r = copy.deepcopy(arm(rel))
+    r.update(id=f"{SUB}/{rg}/providers/{r['type']}/{name}", name=name, location=location, tags=tags or {})
+    return r
+
+
+def config(tmp_path: Path, selector: str, extra: str = "") -> Path:
+    path = tmp_path / "drready.yaml"
+    path.write_text(
+        "regions: {primary: centralus}\nstamps:\n  - name: web\n    kind: web\n    targets: {rpo: 15m, rto: 1h}\n"
+        f"    selector: {selector}\n{extra}"
+    )
+    return path
+
+
+def test_membership_by_tags_resource_groups_and_ids(tmp_path: Path) -> None:
+    a = body("storage/storage-account-get-properties-grs.json", "sta", "rg-a", "centralus", {"Workload": "web"})
+    b = body("storage/storage-account-get-properties-grs.json", "stb", "rg-b", "centralus")
+    c = body("storage/storage-account-get-properties-grs.json", "stc", "rg-c", "centralus")
+    snapshot = Snapshot(resources=[a, b, c])
+    by_tag = resolve_stamps(load_config(config(tmp_path, "{tags: {Workload: web}}")), snapshot)[0]
+    assert [r["name"] for r in by_tag.resources] == ["sta"]
+    by_rg = resolve_stamps(load_config(config(tmp_path, "{resource_groups: [RG-B]}")), snapshot)[0]
+    assert [r["name"] for r in by_rg.resources] == ["stb"]
+    by_id = resolve_stamps(load_config(config(tmp_path, f"{{resource_ids: ['{c['id'].upper()}']}}")), snapshot)[0]
+    assert [r["name"] for r in by_id.resources] == ["stc"]
+
+
+def test_pairing_by_tag_then_by_region_token(tmp_path: Path) -> None:
+    rel = "keyvault/vault-get.json"
+    resources = [
+        body(rel, "kv-app-cus", "rg", "centralus", {"w": "x"}),
+        body(rel, "kv-app-eus2", "rg", "eastus2", {"w": "x"}),
+        body(rel, "kv-secrets-primary", "rg", "centralus", {"w": "x", "dr-pair": "secrets"}),
+        body(rel, "kv-secrets-standby", "rg", "East US 2", {"w": "x", "DR-Pair": "secrets"}),
+        body(rel, "kv-lonely-cus", "rg", "centralus", {"w": "x"}),
+    ]
+    stamp = resolve_stamps(load_config(config(tmp_path, "{tags: {w: x}}")), Snapshot(resources=resources))[0]
+    pairs = {p["primary_name"]: (p["secondary_name"], p["method"]) for p in stamp.pairs}
+    assert pairs == {
+        "kv-app-cus": ("kv-app-eus2", "name"),
+        "kv-secrets-primary": ("kv-secrets-standby", "tag"),
+        "kv-lonely-cus": (None, None),
+    }
+
+
+def scan(tmp_path: Path, resources: list[dict], errors: list[dict] | None = None) -> dict:
+    cfg = load_config(config(tmp_path, "{resource_groups: [rg]}"))
+    snapshot = Snapshot(resources=resources, errors=errors or [])
+    return evaluate(ScanInputs(cfg, snapshot, load_policies(POLICIES)))
+
+
+def test_resource_without_the_needed_facts_is_unknown_not_pass(tmp_path: Path) -> None:
+    # A storage account in a region whose zone support is unknown still gets DR-WEB-01; a PostgreSQL
+    # server there gives no DR-K8S-05 result, which must surface as unknown (kubernetes stamp).
+    path = tmp_path / "drready.yaml"
+    path.write_text(
+        "regions: {primary: mexicocentral, secondary: eastus2}\nstamps:\n  - name: k\n    kind: kubernetes\n"
+        "    targets: {rpo: 15m, rto: 1h}\n    selector: {resource_groups: [rg]}\n"
+    )
+    pg = body("dbforpostgresql/flexible-server-get.json", "psql-a", "rg", "mexicocentral")
+    result = evaluate(ScanInputs(load_config(path), Snapshot(resources=[pg]), load_policies(POLICIES)))
+    [finding] = [f for f in result["findings"] if f["control"] == "DR-K8S-05"]
+    assert finding["status"] == "unknown" and "gave no result" in finding["message"]
+    assert result["stamps"][0]["verdict"] == "unknown"
+    assert exit_code(result, "high", allow_unknown=False) == 3
+    assert exit_code(result, "high", allow_unknown=True) == 0
+
+
+def test_failed_collection_makes_findings_unknown(tmp_path: Path) -> None:
+    good = body("storage/storage-account-get-properties-grs.json", "stgood", "rg", "centralus")
+    good["sku"] = {"name": "Standard_RAGZRS"}
+    errors = [
+        {
+            "source": "resource-graph",
+            "scope": SUB.rsplit("/", 1)[0],
+            "error": "403 Forbidden",
+            "types": ["microsoft.storage/storageaccounts"],
+        }
+    ]
+    result = scan(tmp_path, [good], errors)
+    web = [f for f in result["findings"] if f["control"] == "DR-WEB-01"]
+    assert {f["status"] for f in web} == {"unknown"}
+    assert any("403 Forbidden" in f["message"] for f in web)
+    assert result["errors"] == errors
+
+
+def test_gap_beats_unknown_in_exit_code_and_verdict(tmp_path: Path) -> None:
+    lrs = body("storage/storage-account-get-properties-grs.json", "stlrs", "rg", "centralus")
+    lrs["sku"] = {"name": "Standard_LRS"}
+    result = scan(tmp_path, [lrs], [{"source": "arm", "scope": "/subscriptions/other", "error": "timeout"}])
+    assert exit_code(result, "high", allow_unknown=False) == 1
+    assert result["stamps"][0]["verdict"] == "not_ready"
+    medium = [{"severity": "medium", "status": "fail", "waiver": None}]
+    info = [{"severity": "info", "status": "fail", "waiver": None}]
+    assert verdict(medium) == "at_risk" and verdict(info) == "ready"
+
+
+def test_demo_estate_scores(tmp_path: Path) -> None:
+    result = evaluate(
+        ScanInputs(load_config(DEMO / "drready.yaml"), load_snapshot(DEMO / "snapshot.json"), load_policies(POLICIES))
+    )
+    scores = {s["name"]: s["score"] for s in result["stamps"]}
+    assert scores["assistant"] == 100 and all(0 < scores[n] < 100 for n in ("storefront", "lakehouse", "orders"))
+    assert not [f for f in result["findings"] if f["status"] == "unknown"]
