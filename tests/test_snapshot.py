@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -8,7 +10,7 @@ import pytest
 from scanner.errors import InputError
 from scanner.snapshot import load_snapshot, save_snapshot
 
-from .conftest import DEMO, arm
+from .conftest import ARM, DEMO, REPO, arm, require_shared
 
 
 def write(tmp_path: Path, data: object) -> Path:
@@ -68,3 +70,11 @@ def test_malformed_json_names_line_and_column(tmp_path: Path) -> None:
         load_snapshot(write(tmp_path, '{\n  "schema": "drready.snapshot/v1",\n  "resources": [,]\n}'))
     assert info.value.location == "3:17"
     assert "malformed JSON" in info.value.one_line()
+
+
+def test_demo_snapshot_is_what_the_builder_makes_from_the_published_bodies(tmp_path: Path) -> None:
+    require_shared()
+    out = tmp_path / "snapshot.json"
+    builder = REPO / "examples" / "demo" / "build_snapshot.py"
+    subprocess.run([sys.executable, str(builder), str(ARM), str(out)], check=True, capture_output=True)
+    assert out.read_text() == (DEMO / "snapshot.json").read_text()

@@ -5,7 +5,7 @@ secondary); every resource body starts from a real example in ../shared/fixtures
 changes only names, locations, tags and the DR-relevant properties listed below, so the demo shows a
 realistic mix of ready and not-ready resources. Run from the repository root:
 
-    python examples/demo/build_snapshot.py [path/to/arm-examples]
+    python examples/demo/build_snapshot.py [path/to/arm-examples [output.json]]
 """
 
 from __future__ import annotations
@@ -208,7 +208,7 @@ def main() -> None:
         "declared": {},
         "errors": [],
     }
-    out = HERE / "snapshot.json"
+    out = Path(sys.argv[2]) if len(sys.argv) > 2 else HERE / "snapshot.json"
     out.write_text(json.dumps(snapshot, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     print(f"wrote {out} with {len(snapshot['resources'])} resources")
 
