@@ -155,7 +155,7 @@ def scan(
     sys.exit(_exit(result, fail_on, allow_unknown))
 
 
-@main.command(epilog=EXIT_CODES)
+@main.command("evaluate", epilog=EXIT_CODES)
 @click.option(
     "--config",
     "config_path",
@@ -195,9 +195,6 @@ def evaluate_cmd(
     write_atomic(out_file, canonical_json(result))
     print_summary(result)
     sys.exit(_exit(result, fail_on, allow_unknown))
-
-
-evaluate_cmd.name = "evaluate"
 
 
 @main.command(epilog=EXIT_CODES)

@@ -39,10 +39,9 @@ def test_demo_scan_reports_gaps_and_exits_1(tmp_path: Path) -> None:
 
 
 def waive_all(config_dir: Path, expires: str) -> Path:
-    result = json.loads(
-        run_cli("scan", "--demo", "--out", str(config_dir / "first"), "--format", "json").output
-        and (config_dir / "first" / "result.json").read_text()
-    )
+    """The demo config with a waiver for every gap of a first demo scan."""
+    assert run_cli("scan", "--demo", "--out", str(config_dir / "first"), "--format", "json").exit_code == 1
+    result = json.loads((config_dir / "first" / "result.json").read_text())
     config = yaml.safe_load((DEMO / "drready.yaml").read_text())
     config["waivers"] = [
         {
