@@ -60,3 +60,75 @@ counterpart_message(r) := sprintf(
 	"%s is in the secondary region %s: it is assessed as the counterpart of a primary resource",
 	[name_of(r), input.stamp.secondary_region],
 )
+
+# Results may also say `unknown` when the control knows what it lacks (a child resource that was not
+# collected, a declared file that is absent); it is never a pass.
+unknown(r, message) := {"resource": r.id, "status": "unknown", "message": message, "evidence": {}}
+
+# Child resources fetched from ARM outside Resource Graph, keyed by the parent's lower-case id and
+# kind (integrationRuntimes, deployments, backends, originGroups, origins, backupInstances,
+# replications). Undefined when they were not collected: the caller then gives no pass.
+children(r, kind) := input.children[lower(r.id)][kind]
+
+# The secondary counterpart of a primary resource, from the pairs computed in Python
+# (dr-pair tag, or the name with the region token swapped).
+counterpart(r) := s if {
+	some p in input.pairs
+	lower(p.primary) == lower(r.id)
+	p.secondary != null
+	some s in input.resources
+	lower(s.id) == lower(p.secondary)
+}
+
+by_id(id) := r if {
+	some r in input.resources
+	lower(r.id) == lower(id)
+}
+
+in_secondary_of_type(t) := [r | some r in resources_of(t); in_secondary(r)]
+
+# "1.29.4" -> [1, 29, 4]; non-numeric parts count as 0.
+version_parts(v) := [n | some p in split(sprintf("%v", [v]), "."); n := to_number_or_zero(p)]
+
+to_number_or_zero(s) := to_number(s) if regex.match(`^[0-9]+$`, s)
+
+else := 0
+
+# True when version a >= b, compared part by part ("3.2" >= "3.10" is false).
+version_at_least(a, b) if {
+	pa := array.slice(array.concat(version_parts(a), [0, 0, 0]), 0, 3)
+	pb := array.slice(array.concat(version_parts(b), [0, 0, 0]), 0, 3)
+	differing := [k | some k in [0, 1, 2]; pa[k] != pb[k]]
+	version_not_lower(pa, pb, differing)
+}
+
+version_not_lower(_, _, differing) if count(differing) == 0
+
+version_not_lower(pa, pb, differing) if pa[differing[0]] > pb[differing[0]]
+
+minor_version(v) := concat(".", array.slice(split(sprintf("%v", [v]), "."), 0, 2))
+
+geo_storage_skus := {"Standard_GRS", "Standard_RAGRS", "Standard_GZRS", "Standard_RAGZRS"}
+
+tag(r, key) := v if {
+	some k, v in object.get(r, "tags", {})
+	lower(k) == lower(key)
+}
+
+role(r) := tag(r, "drready-role")
+
+not_primary_message(r) := sprintf(
+	"%s is not in the primary region %s: parity is assessed from the primary side",
+	[name_of(r), input.stamp.primary_region],
+)
+
+# A result that rests on declared (not observed) evidence says so.
+declared_result(status, message, evidence) := {
+	"resource": stamp_ref, "status": status, "message": message, "evidence": evidence, "declared": true,
+}
+
+no_counterpart_message(r, what) := concat("", [
+	sprintf("%s has no counterpart in %v: ", [name_of(r), input.stamp.secondary_region]),
+	what,
+	" (pair them with the same dr-pair tag, or name the secondary with the region token swapped)",
+])

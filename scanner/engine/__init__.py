@@ -78,6 +78,7 @@ def load_policies(root: Path) -> Policies:
     for path in sorted(root.rglob("*.json")):
         _merge_data(policies.data, path.parent.relative_to(root).parts, path, root)
     _check_unique(policies.controls)
+    check_function_arities(policies.modules)
     policies.controls.sort(key=lambda c: c.id)
     return policies
 
@@ -148,6 +149,25 @@ def _package_metadata(rel: str, source: str, package_at: int) -> dict[str, Any]:
     if not isinstance(meta, dict):
         raise EngineError(rel, "METADATA is not a mapping")
     return meta
+
+
+_FUNCTION_HEAD = re.compile(r"^([a-z_][a-z0-9_]*)\(([^)]*)\)\s*(?::=|if\b|=|\{)", re.MULTILINE)
+
+
+def check_function_arities(modules: dict[str, str]) -> None:
+    """Refuse two functions of one name with different arities, even in different packages:
+    rego-cpp 1.5.2 then crashes the whole process (segmentation fault), depending on module order."""
+    seen: dict[str, tuple[int, str]] = {}
+    for rel, source in modules.items():
+        for name, args in _FUNCTION_HEAD.findall(source):
+            arity = len([a for a in args.split(",") if a.strip()])
+            first = seen.setdefault(name, (arity, rel))
+            if first[0] != arity:
+                raise EngineError(
+                    rel,
+                    f"function {name} takes {arity} argument(s) here and {first[0]} in {first[1]}: "
+                    "rename one (rego-cpp cannot tell them apart)",
+                )
 
 
 def _check_unique(controls: list[Control]) -> None:

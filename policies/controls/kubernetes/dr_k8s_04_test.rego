@@ -1,14 +1,11 @@
 package drready.controls.kubernetes.dr_k8s_04_test
 
-import data.drready.controls.kubernetes.dr_k8s_04
+import data.drready.lib.fixtures as f
 
 # Shape of documentdb/database-account-create-multi-region.json (DatabaseAccounts_CreateOrUpdate), trimmed.
 account(props) := {
-	"id": "/subscriptions/subid/resourceGroups/rg1/providers/Microsoft.DocumentDB/databaseAccounts/ddb1",
-	"name": "ddb1",
-	"type": "Microsoft.DocumentDB/databaseAccounts",
-	"kind": "MongoDB",
-	"location": "Central US",
+	"id": f.id("rg-data", "Microsoft.DocumentDB/databaseAccounts", "ddb1"),
+	"name": "ddb1", "type": "Microsoft.DocumentDB/databaseAccounts", "kind": "MongoDB", "location": "Central US",
 	"properties": object.union(
 		{
 			"consistencyPolicy": {"defaultConsistencyLevel": "Session"},
@@ -18,45 +15,39 @@ account(props) := {
 	),
 }
 
+aid := account({}).id
+
 two_regions := [
 	{"locationName": "Central US", "failoverPriority": 0, "isZoneRedundant": true},
 	{"locationName": "East US 2", "failoverPriority": 1, "isZoneRedundant": true},
 ]
 
-run(r) := out if {
-	out := dr_k8s_04.results with input as {"stamp": {"name": "k", "primary_region": "centralus", "secondary_region": "eastus2"}, "resources": [r]}
-}
+continuous := {"type": "Continuous"}
 
-test_multi_region_failover_continuous_passes if {
-	[r] := run(account({"locations": two_regions, "enableAutomaticFailover": true, "backupPolicy": {"type": "Continuous"}}))
-	r.status == "pass"
-}
+run(props) := f.doc("kubernetes", [account(props)])
 
-test_multi_write_counts_as_failover if {
-	[r] := run(account({"locations": two_regions, "enableMultipleWriteLocations": true, "backupPolicy": {"type": "Continuous"}}))
-	r.status == "pass"
-}
-
-test_single_region_fails if {
-	[r] := run(account({"locations": [{"locationName": "Central US", "failoverPriority": 0, "isZoneRedundant": true}]}))
-	r.status == "fail"
-	contains(r.message, "add eastus2 to properties.locations")
-	contains(r.message, "enableAutomaticFailover")
-	contains(r.message, "Continuous")
-}
-
-test_zone_redundancy_missing_fails if {
-	locs := [
-		{"locationName": "Central US", "failoverPriority": 0, "isZoneRedundant": false},
-		{"locationName": "East US 2", "failoverPriority": 1, "isZoneRedundant": true},
-	]
-	[r] := run(account({"locations": locs, "enableAutomaticFailover": true, "backupPolicy": {"type": "Continuous"}}))
-	r.status == "fail"
-	contains(r.message, "set isZoneRedundant on centralus")
-}
-
-test_account_in_secondary_not_applicable if {
-	r0 := object.union(account({"locations": [{"locationName": "East US 2"}]}), {"location": "East US 2"})
-	[r] := run(r0)
-	r.status == "not_applicable"
+cases := {
+	"multi_region_failover_continuous_passes": {
+		"input": run({"locations": two_regions, "enableAutomaticFailover": true, "backupPolicy": continuous}),
+		"expect": {aid: {"status": "pass"}},
+	},
+	"multi_write_counts_as_failover": {
+		"input": run({"locations": two_regions, "enableMultipleWriteLocations": true, "backupPolicy": continuous}),
+		"expect": {aid: {"status": "pass"}},
+	},
+	"single_region_fails": {
+		"input": run({"locations": [two_regions[0]]}),
+		"expect": {aid: {"status": "fail", "contains": ["add eastus2 to properties.locations", "enableAutomaticFailover", "Continuous"]}},
+	},
+	"zone_redundancy_missing_fails": {
+		"input": run({
+			"locations": [object.union(two_regions[0], {"isZoneRedundant": false}), two_regions[1]],
+			"enableAutomaticFailover": true, "backupPolicy": continuous,
+		}),
+		"expect": {aid: {"status": "fail", "contains": ["set isZoneRedundant on centralus"]}},
+	},
+	"account_in_secondary_not_applicable": {
+		"input": f.doc("kubernetes", [object.union(account({"locations": [two_regions[1]]}), {"location": "East US 2"})]),
+		"expect": {aid: {"status": "not_applicable"}},
+	},
 }

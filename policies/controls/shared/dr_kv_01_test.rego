@@ -1,42 +1,25 @@
 package drready.controls.shared.dr_kv_01_test
 
-import data.drready.controls.shared.dr_kv_01
+import data.drready.lib.fixtures as f
 
-# Shape of keyvault/vault-get.json (Vaults_Get, 2024-11-01), trimmed, with the DR flags added.
-vault(props) := {
+# keyvault/vault-get.json as published: no soft-delete or purge-protection flags.
+published := {
 	"id": "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/sample-resource-group/providers/Microsoft.KeyVault/vaults/sample-vault",
-	"name": "sample-vault",
-	"type": "Microsoft.KeyVault/vaults",
-	"location": "westus",
-	"properties": object.union(
-		{"tenantId": "00000000-0000-0000-0000-000000000000", "sku": {"family": "A", "name": "standard"}, "vaultUri": "https://sample-vault.vault.azure.net"},
-		props,
-	),
+	"name": "sample-vault", "type": "Microsoft.KeyVault/vaults", "location": "westus",
+	"properties": {"tenantId": "00000000-0000-0000-0000-000000000000", "sku": {"family": "A", "name": "standard"}, "vaultUri": "https://sample-vault.vault.azure.net"},
 }
 
-run(r) := out if {
-	out := dr_kv_01.results with input as {"stamp": {"name": "s", "primary_region": "westus", "secondary_region": "eastus"}, "resources": [r]}
-}
+vault_with(props) := object.union(f.vault("kv-a", "centralus"), {"properties": props})
 
-test_both_flags_pass if {
-	[r] := run(vault({"enableSoftDelete": true, "enablePurgeProtection": true}))
-	r.status == "pass"
-}
-
-test_absent_flags_fail if {
-	[r] := run(vault({}))
-	r.status == "fail"
-	contains(r.message, "enableSoftDelete and enablePurgeProtection")
-	r.evidence["properties.enablePurgeProtection"] == null
-}
-
-test_purge_protection_off_fails if {
-	[r] := run(vault({"enableSoftDelete": true, "enablePurgeProtection": false}))
-	r.status == "fail"
-	contains(r.message, "enablePurgeProtection")
-	not contains(r.message, "enableSoftDelete and")
-}
-
-test_other_types_not_assessed if {
-	count(dr_kv_01.results) == 0 with input as {"stamp": {}, "resources": [{"id": "x", "type": "Microsoft.Storage/storageAccounts"}]}
+cases := {
+	"both_flags_pass": {"input": f.doc("web", [f.vault("kv-a", "centralus")]), "expect": {f.vault("kv-a", "centralus").id: {"status": "pass"}}},
+	"absent_flags_fail": {
+		"input": f.doc("web", [published]),
+		"expect": {published.id: {"status": "fail", "contains": ["enableSoftDelete and enablePurgeProtection", "-g sample-resource-group"]}},
+	},
+	"purge_protection_off_fails": {
+		"input": f.doc("web", [vault_with({"enablePurgeProtection": false})]),
+		"expect": {vault_with({}).id: {"status": "fail", "contains": ["does not have enablePurgeProtection set"]}},
+	},
+	"other_types_not_assessed": {"input": f.doc("web", [f.storage("sta", "centralus", "Standard_LRS")]), "expect": {}},
 }

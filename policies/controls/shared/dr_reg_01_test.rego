@@ -1,24 +1,20 @@
 package drready.controls.shared.dr_reg_01_test
 
-import data.drready.controls.shared.dr_reg_01
+import data.drready.lib.fixtures as f
 
-stamp(primary, secondary) := {"stamp": {"name": "s1", "kind": "web", "primary_region": primary, "secondary_region": secondary}}
+with_regions(primary, secondary) := object.union(
+	f.doc("web", []),
+	{"stamp": object.union(f.stamp("web"), {"primary_region": primary, "secondary_region": secondary})},
+)
 
-test_pair_passes if {
-	[r] := dr_reg_01.results with input as stamp("centralus", "eastus2")
-	r.status == "pass"
-	r.resource == "stamp/s1"
-}
-
-test_not_the_pair_is_an_info_finding if {
-	[r] := dr_reg_01.results with input as stamp("centralus", "westus2")
-	r.status == "fail"
-	r.severity == "info"
-	contains(r.message, "not the Azure pair")
-}
-
-test_no_secondary_fails if {
-	[r] := dr_reg_01.results with input as stamp("mexicocentral", null)
-	r.status == "fail"
-	not r.severity
+cases := {
+	"pair_passes": {"input": with_regions("centralus", "eastus2"), "expect": {"stamp/s1": {"status": "pass"}}},
+	"not_the_pair_is_an_info_finding": {
+		"input": with_regions("centralus", "westus2"),
+		"expect": {"stamp/s1": {"status": "fail", "severity": "info", "contains": ["not the Azure pair of centralus (eastus2)"]}},
+	},
+	"no_secondary_fails": {
+		"input": with_regions("mexicocentral", null),
+		"expect": {"stamp/s1": {"status": "fail", "contains": ["no secondary region"]}},
+	},
 }

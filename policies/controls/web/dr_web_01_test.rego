@@ -1,53 +1,18 @@
 package drready.controls.web.dr_web_01_test
 
-import data.drready.controls.web.dr_web_01
+import data.drready.lib.fixtures as f
 
-# Shape of storage/storage-account-get-properties-grs.json (StorageAccounts_GetProperties), trimmed.
-account(sku, location) := {
-	"id": "/subscriptions/{subscription-id}/resourceGroups/res9407/providers/Microsoft.Storage/storageAccounts/sto8596",
-	"name": "sto8596",
-	"type": "Microsoft.Storage/storageAccounts",
-	"kind": "Storage",
-	"location": location,
-	"sku": {"name": sku, "tier": "Standard"},
-	"properties": {"primaryEndpoints": {"web": "https://sto8596.web.core.windows.net/"}, "isHnsEnabled": true},
-}
+one(sku, location) := f.doc("web", [f.storage("stui", location, sku)])
 
-run(r) := out if {
-	out := dr_web_01.results with input as {"stamp": {"name": "web", "primary_region": "centralus", "secondary_region": "eastus2"}, "resources": [r]}
-}
+sid := f.storage("stui", "centralus", "x").id
 
-test_ragzrs_passes if {
-	[r] := run(account("Standard_RAGZRS", "centralus"))
-	r.status == "pass"
-	contains(r.message, "read-only")
-}
+no_sku := object.remove(f.storage("stui", "centralus", "x"), ["sku"])
 
-test_grs_passes_with_advice if {
-	[r] := run(account("Standard_GRS", "centralus"))
-	r.status == "pass"
-	contains(r.message, "RA-GZRS")
-}
-
-test_lrs_fails if {
-	[r] := run(account("Standard_LRS", "centralus"))
-	r.status == "fail"
-	r.evidence["sku.name"] == "Standard_LRS"
-	contains(r.message, "--sku Standard_RAGZRS")
-	contains(r.message, "-g res9407")
-}
-
-test_zrs_fails if {
-	[r] := run(account("Standard_ZRS", "centralus"))
-	r.status == "fail"
-}
-
-test_missing_sku_fails if {
-	[r] := run(object.remove(account("x", "centralus"), ["sku"]))
-	r.status == "fail"
-}
-
-test_secondary_counterpart_not_applicable if {
-	[r] := run(account("Standard_LRS", "East US 2"))
-	r.status == "not_applicable"
+cases := {
+	"ragzrs_passes": {"input": one("Standard_RAGZRS", "centralus"), "expect": {sid: {"status": "pass", "contains": ["read-only"]}}},
+	"grs_passes_with_advice": {"input": one("Standard_GRS", "centralus"), "expect": {sid: {"status": "pass", "contains": ["RA-GZRS"]}}},
+	"lrs_fails": {"input": one("Standard_LRS", "centralus"), "expect": {sid: {"status": "fail", "contains": ["--sku Standard_RAGZRS", "-g rg-app"]}}},
+	"zrs_fails": {"input": one("Standard_ZRS", "centralus"), "expect": {sid: {"status": "fail"}}},
+	"missing_sku_fails": {"input": f.doc("web", [no_sku]), "expect": {sid: {"status": "fail"}}},
+	"secondary_counterpart_not_applicable": {"input": one("Standard_LRS", "East US 2"), "expect": {sid: {"status": "not_applicable"}}},
 }

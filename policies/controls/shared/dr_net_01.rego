@@ -1,0 +1,77 @@
+# METADATA
+# title: Network parity
+# description: >-
+#   Every primary virtual network has a counterpart in the secondary region with the same subnet
+#   names, and every primary network security group has a counterpart with an equivalent rule set
+#   (same direction, access, protocol, destination ports and priority; address prefixes may differ).
+#   Virtual Network is a single-region service: a secondary region needs its own networks.
+# related_resources:
+#   - ref: https://learn.microsoft.com/azure/reliability/reliability-virtual-network
+#     description: Reliability in Azure Virtual Network
+# custom:
+#   id: DR-NET-01
+#   severity: high
+#   stamps: [web, data, kubernetes, genai]
+#   resource_types: [microsoft.network/virtualnetworks, microsoft.network/networksecuritygroups]
+#   mechanism: network_redeploy
+package drready.controls.shared.dr_net_01
+
+import data.drready.lib
+
+results := array.concat(
+	[vnet_result(r) | some r in lib.resources_of("microsoft.network/virtualnetworks")],
+	[nsg_result(r) | some r in lib.resources_of("microsoft.network/networksecuritygroups")],
+)
+
+subnet_names(v) := {s.name | some s in object.get(v, ["properties", "subnets"], [])}
+
+rule_key(rule) := {
+	"direction": object.get(rule, ["properties", "direction"], null),
+	"access": object.get(rule, ["properties", "access"], null),
+	"protocol": object.get(rule, ["properties", "protocol"], null),
+	"ports": array.concat(
+		[object.get(rule, ["properties", "destinationPortRange"], "")],
+		sort(object.get(rule, ["properties", "destinationPortRanges"], [])),
+	),
+	"priority": object.get(rule, ["properties", "priority"], null),
+}
+
+rule_keys(n) := {rule_key(rule) | some rule in object.get(n, ["properties", "securityRules"], [])}
+
+vnet_result(r) := lib.result(r, "not_applicable", lib.not_primary_message(r), {}) if {
+	not lib.in_primary(r)
+} else := lib.result(r, "fail", lib.no_counterpart_message(r, "create the secondary virtual network with the same subnets"), {"subnets": subnet_names(r)}) if {
+	not lib.counterpart(r)
+} else := lib.result(
+	r, "fail",
+	concat("", [
+		sprintf("Virtual network %s: its counterpart %s lacks subnet(s) ", [lib.name_of(r), lib.counterpart(r).name]),
+		concat(", ", sort(subnet_names(r) - subnet_names(lib.counterpart(r)))),
+	]),
+	{"subnets": subnet_names(r), "counterpart subnets": subnet_names(lib.counterpart(r))},
+) if {
+	count(subnet_names(r) - subnet_names(lib.counterpart(r))) > 0
+} else := lib.result(
+	r, "pass",
+	sprintf("Virtual network %s has counterpart %s with the same subnets", [lib.name_of(r), lib.counterpart(r).name]),
+	{"subnets": subnet_names(r)},
+)
+
+nsg_result(r) := lib.result(r, "not_applicable", lib.not_primary_message(r), {}) if {
+	not lib.in_primary(r)
+} else := lib.result(r, "fail", lib.no_counterpart_message(r, "create the secondary network security group with the same rules"), {}) if {
+	not lib.counterpart(r)
+} else := lib.result(
+	r, "fail",
+	sprintf(
+		"Network security group %s: %d rule(s) have no equivalent in %s (same direction, access, protocol, ports and priority); copy them before failover",
+		[lib.name_of(r), count(rule_keys(r) - rule_keys(lib.counterpart(r))), lib.counterpart(r).name],
+	),
+	{"missing rules": rule_keys(r) - rule_keys(lib.counterpart(r))},
+) if {
+	count(rule_keys(r) - rule_keys(lib.counterpart(r))) > 0
+} else := lib.result(
+	r, "pass",
+	sprintf("Network security group %s has an equivalent rule set in %s", [lib.name_of(r), lib.counterpart(r).name]),
+	{"rules": count(rule_keys(r))},
+)

@@ -1,0 +1,104 @@
+# METADATA
+# title: Private endpoint and DNS parity
+# description: >-
+#   For each private endpoint of the primary region there is one in the secondary for the counterpart
+#   service and the same group id (blob, vault, sqlServer, ...), and every private DNS zone linked to a
+#   primary virtual network is also linked to its secondary counterpart. Private Link is a
+#   single-region service with no automatic failover; private DNS zones are global but resolve only in
+#   linked networks.
+# related_resources:
+#   - ref: https://learn.microsoft.com/azure/reliability/reliability-private-link-service
+#     description: Reliability in Azure Private Link service
+#   - ref: https://learn.microsoft.com/azure/reliability/reliability-dns
+#     description: Reliability in Azure DNS (private zones and virtual network links)
+# custom:
+#   id: DR-NET-02
+#   severity: high
+#   stamps: [web, data, kubernetes, genai]
+#   resource_types: [microsoft.network/privateendpoints, microsoft.network/privatednszones/virtualnetworklinks]
+#   mechanism: network_redeploy
+package drready.controls.shared.dr_net_02
+
+import data.drready.lib
+
+results := array.concat(
+	[endpoint_result(r) | some r in lib.resources_of("microsoft.network/privateendpoints")],
+	[link_result(r) | some r in lib.resources_of("microsoft.network/privatednszones/virtualnetworklinks")],
+)
+
+connections(pe) := [c.properties |
+	some key in ["privateLinkServiceConnections", "manualPrivateLinkServiceConnections"]
+	some c in object.get(pe, ["properties", key], [])
+]
+
+# The service a secondary endpoint must reach: the counterpart of the primary service when the
+# pairing knows it, else the same service (global services such as Cosmos DB accounts).
+wanted_service(service_id) := s.id if {
+	s := lib.counterpart(lib.by_id(service_id))
+} else := service_id
+
+covered(c) if {
+	some pe in lib.in_secondary_of_type("microsoft.network/privateendpoints")
+	some sc in connections(pe)
+	lower(sc.privateLinkServiceId) == lower(wanted_service(c.privateLinkServiceId))
+	some g in sc.groupIds
+	g in c.groupIds
+}
+
+missing(pe) := [concat("", [last(c.privateLinkServiceId), " (", concat(",", c.groupIds), ")"]) |
+	some c in connections(pe)
+	not covered(c)
+]
+
+last(path) := parts[count(parts) - 1] if parts := split(path, "/")
+
+endpoint_result(r) := lib.result(r, "not_applicable", lib.not_primary_message(r), {}) if {
+	not lib.in_primary(r)
+} else := lib.result(
+	r, "fail",
+	concat("", [
+		sprintf("Private endpoint %s has no equivalent in %v for: ", [lib.name_of(r), input.stamp.secondary_region]),
+		concat("; ", missing(r)),
+		". Create private endpoints there for the counterpart services with the same group ids",
+	]),
+	{"connections": connections(r)},
+) if {
+	count(missing(r)) > 0
+} else := lib.result(
+	r, "pass",
+	sprintf("Private endpoint %s has an equivalent in %s", [lib.name_of(r), input.stamp.secondary_region]),
+	{"connections": connections(r)},
+)
+
+zone_of(link) := lower(split(link.id, "/virtualNetworkLinks/")[0]) if contains(link.id, "/virtualNetworkLinks/")
+
+else := lower(split(link.id, "/virtualnetworklinks/")[0])
+
+linked_vnet(link) := lib.by_id(link.properties.virtualNetwork.id)
+
+zone_links_to(link, vnet_id) if {
+	some other in lib.resources_of("microsoft.network/privatednszones/virtualnetworklinks")
+	zone_of(other) == zone_of(link)
+	lower(other.properties.virtualNetwork.id) == lower(vnet_id)
+}
+
+link_evidence(r) := {"properties.virtualNetwork.id": object.get(r, ["properties", "virtualNetwork", "id"], null)}
+
+link_result(r) := lib.result(r, "not_applicable", sprintf("DNS link %s does not link a primary virtual network of the stamp", [lib.name_of(r)]), link_evidence(r)) if {
+	not lib.in_primary(linked_vnet(r))
+} else := lib.result(r, "fail", sprintf("DNS link %s: the primary virtual network %s has no counterpart to link (see DR-NET-01)", [lib.name_of(r), linked_vnet(r).name]), link_evidence(r)) if {
+	not lib.counterpart(linked_vnet(r))
+} else := lib.result(
+	r, "fail",
+	sprintf(
+		"Private DNS zone %s is linked to %s but not to its counterpart %s: names would not resolve in %s. Add a virtual network link (az network private-dns link vnet create)",
+		[split(zone_of(r), "/")[8], linked_vnet(r).name, lib.counterpart(linked_vnet(r)).name, input.stamp.secondary_region],
+	),
+	link_evidence(r),
+) if {
+	not zone_links_to(r, lib.counterpart(linked_vnet(r)).id)
+} else := lib.result(
+	r, "pass",
+	sprintf("The DNS zone of link %s is also linked to %s", [lib.name_of(r), lib.counterpart(linked_vnet(r)).name]),
+	link_evidence(r),
+)

@@ -1,0 +1,53 @@
+package drready.lib.cases_runner_test
+
+# Runs every control's case table (the `cases` rule of each drready.controls.<area>.<id>_test
+# package) on OPA. The same tables run on the embedded engine from pytest (tests/test_controls.py),
+# which is why the tables themselves never use `with`: rego-cpp 1.5.2 crashes on it.
+#
+# A case is {"input": <policy input>, "expect": {<resource id>: {"status", "contains"?, "severity"?}}}:
+# the control must give exactly one result per expected resource and no other result.
+
+matches(results, expect) if {
+	count(results) == count(expect)
+	every id, e in expect {
+		some r in results
+		r.resource == id
+		r.status == e.status
+		object.get(r, "severity", null) == object.get(e, "severity", null)
+		every fragment in object.get(e, "contains", []) {
+			contains(r.message, fragment)
+		}
+	}
+}
+
+failures contains sprintf("%s.%s: %s", [area, pkg, name]) if {
+	some area, packages in data.drready.controls
+	some pkg, doc in packages
+	endswith(pkg, "_test")
+	some name, c in doc.cases
+	out := data.drready.controls[area][trim_suffix(pkg, "_test")].results with input as c.input
+	not matches(out, c.expect)
+}
+
+case_count := count([1 |
+	some area, packages in data.drready.controls
+	some pkg, doc in packages
+	endswith(pkg, "_test")
+	some _, _ in doc.cases
+])
+
+test_every_control_case if {
+	print("failing cases:", failures)
+	count(failures) == 0
+	case_count > 0
+}
+
+test_lib_regions if {
+	data.drready.lib.zone_region("centralus")
+	data.drready.lib.no_zones("westus")
+	not data.drready.lib.zone_region("mexicocentral")
+	not data.drready.lib.no_zones("mexicocentral")
+	data.drready.lib.azure_pair("centralus") == "eastus2"
+	data.drready.lib.norm_region("East US 2") == "eastus2"
+	data.drready.lib.resource_group({"id": "/subscriptions/s/resourceGroups/rg-a/providers/P/t/x"}) == "rg-a"
+}

@@ -1,0 +1,91 @@
+# METADATA
+# title: Database recovery helpers
+# description: >-
+#   Shared logic of the PostgreSQL and MySQL flexible-server controls (DR-K8S-05, DR-K8S-06, DR-K8S-07,
+#   DR-AI-04): a copy in the secondary (read replica there, or geo-redundant backup when the secondary
+#   is the Azure pair) and zone-redundant high availability in zone regions.
+package drready.lib.databases
+
+import data.drready.lib
+
+# ARM replicationRole values of a read replica: PostgreSQL uses AsyncReplica/GeoAsyncReplica,
+# MySQL uses Replica.
+replica_roles := {"AsyncReplica", "GeoAsyncReplica", "Replica"}
+
+prop(r, path) := object.get(r, array.concat(["properties"], path), null)
+
+is_replica(r) if prop(r, ["replicationRole"]) in replica_roles
+
+replicas_in_secondary(r) := [s.id |
+	some s in lib.resources_of(lower(r.type))
+	is_replica(s)
+	lower(object.get(s, ["properties", "sourceServerResourceId"], "")) == lower(r.id)
+	lib.in_secondary(s)
+]
+
+geo_backup_lands_in_secondary(r) if {
+	prop(r, ["backup", "geoRedundantBackup"]) == "Enabled"
+	lib.azure_pair(lib.region(r)) == input.stamp.secondary_region
+}
+
+evidence(r) := {
+	"properties.replicationRole": prop(r, ["replicationRole"]),
+	"properties.backup.geoRedundantBackup": prop(r, ["backup", "geoRedundantBackup"]),
+	"properties.highAvailability.mode": prop(r, ["highAvailability", "mode"]),
+	"replicas in secondary": replicas_in_secondary(r),
+}
+
+# Messages use concat, not sprintf, around `what` and `cli`: rego-cpp 1.5.2 keeps the quotes of a
+# literal string passed as a function argument when sprintf formats it.
+no_copy(r, cli) := [] if {
+	count(replicas_in_secondary(r)) > 0
+} else := [] if {
+	geo_backup_lands_in_secondary(r)
+} else := [concat("", [
+	sprintf("create a read replica in %s (az ", [input.stamp.secondary_region]),
+	cli,
+	sprintf(
+		" flexible-server replica create --replica-name <name> -g %s --source-server %s --location %s); geo-redundant backup only helps when the secondary is the Azure pair and can only be set at server creation",
+		[lib.resource_group(r), lib.name_of(r), input.stamp.secondary_region],
+	),
+])]
+
+# Undefined when the region's zone support is unknown: the finding is then unknown, not a pass.
+no_zone_ha(r, cli) := [] if {
+	lib.no_zones(lib.region(r))
+} else := [] if {
+	lib.zone_region(lib.region(r))
+	prop(r, ["highAvailability", "mode"]) == "ZoneRedundant"
+} else := [concat("", ["set highAvailability.mode to ZoneRedundant (az ", cli, " flexible-server update --high-availability ZoneRedundant)"])] if {
+	lib.zone_region(lib.region(r))
+}
+
+server_gaps(r, cli) := array.concat(no_copy(r, cli), no_zone_ha(r, cli))
+
+# The result for one server; `what` names the engine ("PostgreSQL", "MySQL").
+server_result(r, what, cli) := lib.result(
+	r, "not_applicable",
+	sprintf("%s is a read replica of %s: it is assessed through its source server", [lib.name_of(r), prop(r, ["sourceServerResourceId"])]),
+	evidence(r),
+) if {
+	is_replica(r)
+} else := lib.result(r, "not_applicable", lib.counterpart_message(r), evidence(r)) if {
+	lib.in_secondary(r)
+} else := lib.result(
+	r, "pass",
+	concat("", [what, sprintf(" server %s can be recovered in %s and is zone-redundant where zones exist", [lib.name_of(r), input.stamp.secondary_region])]),
+	evidence(r),
+) if {
+	count(server_gaps(r, cli)) == 0
+} else := lib.result(
+	r, "fail",
+	concat("", [
+		what,
+		sprintf(" server %s cannot be recovered in %v after losing %s: ", [lib.name_of(r), input.stamp.secondary_region, r.location]),
+		concat("; ", server_gaps(r, cli)),
+	]),
+	evidence(r),
+)
+
+# For controls that only need to know whether a server is recoverable.
+recoverable(r) if count(server_gaps(r, "postgres")) == 0

@@ -1,0 +1,139 @@
+"""Every control's case table (policies/controls/**/<id>_test.rego `cases`) on both engines.
+
+OPA runs the tables in `opa test` (policies/lib/cases_runner_test.rego); here each case runs through
+the embedded engine, must meet its expectation, and must give exactly what `opa eval` gives.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from functools import cache
+from typing import Any
+
+import pytest
+
+from scanner.engine import Control, load_policies
+from scanner.engine.embedded import EmbeddedEngine
+
+from .conftest import POLICIES, opa_binary
+
+RUNNER = "lib/cases_runner_test.rego"  # the only test module that uses `with` (rego-cpp crashes on it)
+
+
+def test_opa_is_available_for_the_case_tables() -> None:
+    if not opa_binary():
+        pytest.skip("opa not installed: the case tables cannot be read")
+
+
+@cache
+def policies():
+    return load_policies(POLICIES)
+
+
+@cache
+def engine() -> EmbeddedEngine:
+    return EmbeddedEngine(policies())
+
+
+@cache
+def case_tables() -> dict[str, dict[str, Any]]:
+    """Control id -> its cases. The tables are read with OPA: rego-cpp 1.5.2 fails on some module
+    combinations when the test modules are loaded too (a spurious "unable to unify due to cycle"),
+    and it keeps quotes when sprintf formats a string literal passed as a function argument."""
+    opa = opa_binary()
+    if not opa:
+        return {}
+    controls = policies().controls
+    query = "x := [" + ", ".join(f"data.{c.package}_test.cases" for c in controls) + "]"
+    run = subprocess.run(
+        [opa, "eval", "-d", str(POLICIES), "--format", "json", query], capture_output=True, text=True, check=True
+    )
+    result = json.loads(run.stdout).get("result") or [{"bindings": {"x": []}}]
+    values = result[0]["bindings"]["x"]
+    assert len(values) == len(controls), "a control has no case table (its <id>_test.rego `cases`)"
+    return {c.id: v for c, v in zip(controls, values, strict=True)}
+
+
+def all_cases() -> list[tuple[str, str]]:
+    return [(cid, name) for cid, table in sorted(case_tables().items()) for name in sorted(table)]
+
+
+def matches(results: list[dict[str, Any]], expect: dict[str, Any]) -> list[str]:
+    """Why the results do not meet the expectation (empty when they do): the runner's rule, in Python."""
+    problems = [] if len(results) == len(expect) else [f"{len(results)} results for {len(expect)} expected"]
+    for rid, e in expect.items():
+        found = [r for r in results if r["resource"] == rid]
+        if not found:
+            problems.append(f"no result for {rid}")
+            continue
+        r = found[0]
+        if r["status"] != e["status"] or r.get("severity") != e.get("severity"):
+            problems.append(f"{rid}: {r['status']}/{r.get('severity')} != {e['status']}/{e.get('severity')}")
+        problems += [f"{rid}: message lacks {frag!r}" for frag in e.get("contains", []) if frag not in r["message"]]
+    return problems
+
+
+@pytest.mark.parametrize(("control_id", "case"), all_cases())
+def test_case_on_the_embedded_engine(control_id: str, case: str) -> None:
+    c = case_tables()[control_id][case]
+    control = policies().control(control_id)
+    results = engine().evaluate([control], c["input"])[control_id]
+    assert matches(results, c["expect"]) == [], results
+
+
+@cache
+def opa_results(control: Control) -> dict[str, Any]:
+    """Each case's results on OPA. (`with` inside a comprehension does not take effect in OPA 1.22,
+    so the cases are iterated in the query body, one result row per case.)"""
+    query = (
+        f"some name, c in data.{control.package}_test.cases; "
+        f"out := data.{control.package}.results with input as c.input"
+    )
+    run = subprocess.run(
+        [opa_binary(), "eval", "-d", str(POLICIES), "--format", "json", query],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return {row["bindings"]["name"]: row["bindings"]["out"] for row in json.loads(run.stdout)["result"]}
+
+
+@pytest.mark.parametrize(("control_id", "case"), all_cases())
+def test_case_gives_identical_results_on_opa(control_id: str, case: str) -> None:
+    if not opa_binary():
+        pytest.skip("opa not installed")
+    control = policies().control(control_id)
+    embedded = engine().evaluate([control], case_tables()[control_id][case]["input"])[control_id]
+    key = lambda r: (r["resource"], r["status"], r["message"])  # noqa: E731
+    assert sorted(opa_results(control)[case], key=key) == sorted(embedded, key=key)
+
+
+@pytest.mark.parametrize("control_id", sorted(c.id for c in policies().controls))
+def test_every_control_has_pass_fail_and_not_applicable_cases(control_id: str) -> None:
+    statuses = {e["status"] for c in case_tables()[control_id].values() for e in c["expect"].values()}
+    assert {"pass", "fail"} <= statuses, statuses
+    # Assessed wherever they stand, so nothing is ever not applicable: a stamp always has or lacks a
+    # secondary region (DR-REG-01); every vault needs purge protection, in either region (DR-KV-01).
+    if control_id not in {"DR-REG-01", "DR-KV-01"}:
+        assert "not_applicable" in statuses, statuses
+
+
+def test_case_tables_do_not_use_with() -> None:
+    offenders = [
+        p.name
+        for p in POLICIES.rglob("*_test.rego")
+        if p.relative_to(POLICIES).as_posix() != RUNNER and "with input" in p.read_text()
+    ]
+    assert offenders == []
+
+
+def test_function_names_with_two_arities_are_refused(tmp_path) -> None:
+    """rego-cpp 1.5.2 crashes (segmentation fault, depending on module order) when two packages
+    define functions of the same name with different numbers of arguments: the loader refuses it."""
+    from scanner.engine import check_function_arities
+    from scanner.errors import EngineError
+
+    check_function_arities(policies().modules)  # the shipped policies (test modules never reach rego-cpp)
+    with pytest.raises(EngineError, match="function gaps takes 2 argument"):
+        check_function_arities({"a.rego": "package a\ngaps(r) := [r]\n", "b.rego": "package b\ngaps(r, x) := [r, x]\n"})
