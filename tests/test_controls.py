@@ -113,9 +113,9 @@ def test_case_gives_identical_results_on_opa(control_id: str, case: str) -> None
 def test_every_control_has_pass_fail_and_not_applicable_cases(control_id: str) -> None:
     statuses = {e["status"] for c in case_tables()[control_id].values() for e in c["expect"].values()}
     assert {"pass", "fail"} <= statuses, statuses
-    # Assessed wherever they stand, so nothing is ever not applicable: a stamp always has or lacks a
-    # secondary region (DR-REG-01); every vault needs purge protection, in either region (DR-KV-01).
-    if control_id not in {"DR-REG-01", "DR-KV-01"}:
+    # Never not applicable: a stamp always has or lacks a secondary region (DR-REG-01) and a failover
+    # drill (DR-OPS-01); every vault needs purge protection, in either region (DR-KV-01).
+    if control_id not in {"DR-REG-01", "DR-KV-01", "DR-OPS-01"}:
         assert "not_applicable" in statuses, statuses
 
 
