@@ -123,3 +123,70 @@ role_assignment(principal, role, scope) := {
 		"principalId": principal, "principalType": "ServicePrincipal", "scope": scope,
 	},
 }
+
+# web/site-get.json
+site(name, location, health_path) := {
+	"id": id("rg-app", "Microsoft.Web/sites", name), "name": name, "type": "Microsoft.Web/sites", "kind": "app",
+	"location": location,
+	"properties": {
+		"defaultHostName": concat("", [name, ".azurewebsites.net"]), "serverFarmId": id("rg-app", "Microsoft.Web/serverfarms", "asp"),
+		"siteConfig": {"numberOfWorkers": 1, "alwaysOn": true, "healthCheckPath": health_path}, "httpsOnly": true,
+	},
+}
+
+# web/serverfarm-get.json (P1v3 rather than the example's P1, and zoneRedundant added)
+plan(name, location, capacity, zone_redundant) := {
+	"id": id("rg-app", "Microsoft.Web/serverfarms", name), "name": name, "type": "Microsoft.Web/serverfarms",
+	"kind": "app", "location": location,
+	"sku": {"name": "P1v3", "tier": "PremiumV3", "size": "P1v3", "family": "Pv3", "capacity": capacity},
+	"properties": {"zoneRedundant": zone_redundant, "maximumNumberOfWorkers": 30},
+}
+
+# network/application-gateway-get.json (v2 WAF SKU, autoscale and a Key Vault certificate added)
+app_gateway(name, location, tier, zones, min_capacity, certs) := {
+	"id": id("rg-app", "Microsoft.Network/applicationGateways", name), "name": name,
+	"type": "Microsoft.Network/applicationGateways", "location": location, "zones": zones,
+	"properties": {
+		"sku": {"name": tier, "tier": tier},
+		"autoscaleConfiguration": {"minCapacity": min_capacity, "maxCapacity": 10},
+		"sslCertificates": certs,
+		"firewallPolicy": {"id": id("rg-app", "Microsoft.Network/ApplicationGatewayWebApplicationFirewallPolicies", "waf")},
+	},
+}
+
+kv_cert := {"name": "cert", "properties": {"keyVaultSecretId": "https://kv.vault.azure.net/secrets/cert"}}
+
+pfx_cert := {"name": "uploaded", "properties": {"publicCertData": "MIIB..."}}
+
+# network/waf-policy-get-bot-manager.json
+waf_policy(name, location, mode, rule_sets) := {
+	"id": id("rg-app", "Microsoft.Network/ApplicationGatewayWebApplicationFirewallPolicies", name), "name": name,
+	"type": "Microsoft.Network/ApplicationGatewayWebApplicationFirewallPolicies", "location": location,
+	"properties": {
+		"policySettings": {"state": "Enabled", "mode": mode, "requestBodyCheck": true},
+		"managedRules": {"managedRuleSets": [{"ruleSetType": t, "ruleSetVersion": v} | some [t, v] in rule_sets]},
+		"customRules": [{"name": "blockbadbots", "priority": 10, "ruleType": "MatchRule", "action": "Block"}],
+	},
+}
+
+# cdn/front-door-premium-profile-get.json
+front_door(name) := {
+	"id": id("rg-app", "Microsoft.Cdn/profiles", name), "name": name, "type": "Microsoft.Cdn/profiles",
+	"kind": "frontdoor", "location": "Global", "sku": {"name": "Premium_AzureFrontDoor"},
+	"properties": {"originResponseTimeoutSeconds": 60},
+}
+
+# cdn/afd-origin-group-get.json and cdn/afd-origin-get.json
+origin_group(profile, probe_path) := {
+	"id": concat("/", [profile.id, "origingroups", "og"]), "name": "og", "type": "Microsoft.Cdn/profiles/origingroups",
+	"properties": {
+		"loadBalancingSettings": {"sampleSize": 4, "successfulSamplesRequired": 3},
+		"healthProbeSettings": {"probePath": probe_path, "probeRequestType": "HEAD", "probeProtocol": "Https", "probeIntervalInSeconds": 30},
+	},
+}
+
+origin(profile, name, host) := {
+	"id": concat("/", [profile.id, "origingroups", "og", "origins", name]), "name": name,
+	"type": "Microsoft.Cdn/profiles/origingroups/origins",
+	"properties": {"hostName": host, "enabledState": "Enabled", "priority": 1, "weight": 1000},
+}
