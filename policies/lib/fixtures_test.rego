@@ -190,3 +190,34 @@ origin(profile, name, host) := {
 	"type": "Microsoft.Cdn/profiles/origingroups/origins",
 	"properties": {"hostName": host, "enabledState": "Enabled", "priority": 1, "weight": 1000},
 }
+
+# databricks/workspace-get.json and workspace-get-vnet-injected-private-endpoint.json
+workspace(name, location, sku, vnet_id) := {
+	"id": id("rg-data", "Microsoft.Databricks/workspaces", name), "name": name,
+	"type": "Microsoft.Databricks/workspaces", "location": location, "sku": {"name": sku},
+	"properties": {
+		"managedResourceGroupId": id("rg-data", "x", "y"), "workspaceUrl": concat("", [name, ".azuredatabricks.net"]),
+		"parameters": {"customVirtualNetworkId": {"type": "String", "value": vnet_id}},
+	},
+}
+
+# datafactory/factory-get-repo-configuration.json
+factory(name, location, repo) := {
+	"id": id("rg-data", "Microsoft.DataFactory/factories", name), "name": name,
+	"type": "Microsoft.DataFactory/factories", "location": location,
+	"properties": {"repoConfiguration": repo, "provisioningState": "Succeeded"},
+}
+
+ado_repo := {
+	"type": "FactoryVSTSConfiguration", "accountName": "ADFdemo", "projectName": "project",
+	"repositoryName": "repo", "collaborationBranch": "master", "rootFolder": "/",
+}
+
+# datafactory/integration-runtime-status-selfhosted-nodes.json (getStatus response shape)
+shir_status(name, statuses) := {
+	"name": name,
+	"properties": {"state": "Online", "type": "SelfHosted", "typeProperties": {"nodes": [
+	{"nodeName": sprintf("Node_%d", [i + 1]), "status": s, "versionStatus": "UpToDate", "isActiveDispatcher": i == 0} |
+		some i, s in statuses
+	]}},
+}
