@@ -221,3 +221,42 @@ shir_status(name, statuses) := {
 		some i, s in statuses
 	]}},
 }
+
+# dbformysql/flexible-server-zone-redundant-ha.json
+mysql(name, location, geo_backup, ha) := {
+	"id": id("rg-data", "Microsoft.DBforMySQL/flexibleServers", name), "name": name,
+	"type": "Microsoft.DBforMySQL/flexibleServers", "location": location,
+	"sku": {"name": "Standard_D2ds_v4", "tier": "GeneralPurpose"},
+	"properties": {
+		"backup": {"backupRetentionDays": 7, "geoRedundantBackup": geo_backup},
+		"highAvailability": {"mode": ha, "standbyAvailabilityZone": "3"},
+		"availabilityZone": "1", "replicationRole": "None",
+	},
+}
+
+# dataprotection/backup-vault-get.json
+backup_vault(name, location, redundancy, crr) := {
+	"id": id("rg-bkp", "Microsoft.DataProtection/backupVaults", name), "name": name,
+	"type": "Microsoft.DataProtection/Backupvaults", "location": location,
+	"properties": {
+		"storageSettings": [{"datastoreType": "VaultStore", "type": redundancy}],
+		"featureSettings": {"crossRegionRestoreSettings": {"state": crr}},
+		"securitySettings": {"softDeleteSettings": {"state": "Enabled", "retentionDurationInDays": 14}},
+	},
+}
+
+# dataprotection/backup-instance-aks.json
+backup_instance(vault, cluster_id) := {
+	"id": concat("/", [vault.id, "backupInstances", "aks-instance"]), "name": "aks-instance",
+	"type": "Microsoft.DataProtection/backupVaults/backupInstances",
+	"properties": {"dataSourceInfo": {
+		"resourceID": cluster_id, "datasourceType": "Microsoft.ContainerService/managedclusters",
+		"resourceType": "Microsoft.ContainerService/managedclusters", "objectType": "Datasource",
+	}},
+}
+
+registry(name, location, sku) := {
+	"id": id("rg-aks", "Microsoft.ContainerRegistry/registries", name), "name": name,
+	"type": "Microsoft.ContainerRegistry/registries", "location": location, "sku": {"name": sku, "tier": sku},
+	"properties": {"loginServer": concat("", [name, ".azurecr.io"]), "zoneRedundancy": "Enabled"},
+}
