@@ -132,3 +132,7 @@ no_counterpart_message(r, what) := concat("", [
 	what,
 	" (pair them with the same dr-pair tag, or name the secondary with the region token swapped)",
 ])
+
+# Use `not has_role(r, x)` rather than `not role(r) == x`: OPA treats the undefined call inside the
+# negation as undefined (the rule fails) where rego-cpp treats it as false (the negation holds).
+has_role(r, value) if role(r) == value

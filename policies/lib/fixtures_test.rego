@@ -260,3 +260,41 @@ registry(name, location, sku) := {
 	"type": "Microsoft.ContainerRegistry/registries", "location": location, "sku": {"name": sku, "tier": sku},
 	"properties": {"loginServer": concat("", [name, ".azurecr.io"]), "zoneRedundancy": "Enabled"},
 }
+
+# cognitiveservices/account-get.json, kind OpenAI (the published GET example is kind Emotion)
+openai(name, location) := {
+	"id": id("rg-ai", "Microsoft.CognitiveServices/accounts", name), "name": name,
+	"type": "Microsoft.CognitiveServices/accounts", "kind": "OpenAI", "location": location, "sku": {"name": "S0"},
+	"properties": {"endpoint": concat("", ["https://", name, ".openai.azure.com/"]), "customSubDomainName": name},
+}
+
+# cognitiveservices/deployment-get.json
+deployment(account, model, sku) := {
+	"id": concat("/", [account.id, "deployments", model]), "name": model,
+	"type": "Microsoft.CognitiveServices/accounts/deployments", "sku": {"name": sku, "capacity": 10},
+	"properties": {"model": {"format": "OpenAI", "name": model, "version": "1"}},
+}
+
+# apimanagement: service with backends (backend-pool-priority-based.json, backend-get.json shapes)
+apim(name, location, additional) := {
+	"id": id("rg-ai", "Microsoft.ApiManagement/service", name), "name": name,
+	"type": "Microsoft.ApiManagement/service", "location": location, "sku": {"name": "Premium", "capacity": 1},
+	"properties": {"additionalLocations": [{"location": l, "sku": {"name": "Premium", "capacity": 1}} | some l in additional]},
+}
+
+backend(service, name, url, breaker) := {
+	"id": concat("/", [service.id, "backends", name]), "name": name, "type": "Microsoft.ApiManagement/service/backends",
+	"properties": {"url": url, "protocol": "http", "circuitBreaker": breaker},
+}
+
+pool_backend(service, members) := {
+	"id": concat("/", [service.id, "backends", "pool"]), "name": "pool", "type": "Microsoft.ApiManagement/service/backends",
+	"properties": {"type": "Pool", "url": null, "protocol": null, "pool": {"services": [{"id": m.id, "priority": 1} | some m in members]}},
+}
+
+breaker := {"rules": [{"name": "trip-on-429", "failureCondition": {"count": 3, "interval": "PT1M", "statusCodeRanges": [{"min": 429, "max": 429}]}, "tripDuration": "PT1M", "acceptRetryAfter": true}]}
+
+route(region, fallbacks, retries, timeout, cb) := {
+	"name": "chat", "model": "gpt-4o", "provider": "azure-openai", "region": region,
+	"timeout_seconds": timeout, "retries": retries, "circuit_breaker": cb, "fallbacks": fallbacks,
+}

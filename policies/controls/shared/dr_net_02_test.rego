@@ -24,7 +24,10 @@ pairs := [f.pair(st1, st2), f.pair(v1, v2)]
 
 doc(resources) := object.union(f.doc("data", resources), {"pairs": pairs})
 
+foreign := f.dns_link("privatelink.blob.core.windows.net", "link-hub", "/subscriptions/x/resourceGroups/hub/providers/Microsoft.Network/virtualNetworks/hub")
+
 cases := {
+	"link_to_network_outside_the_stamp_not_applicable": {"input": doc([foreign]), "expect": {foreign.id: {"status": "not_applicable"}}},
 	"endpoint_and_dns_parity_pass": {
 		"input": doc([st1, st2, pe1, pe2, v1, v2, l1, l2]),
 		"expect": {

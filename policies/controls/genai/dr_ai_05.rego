@@ -1,0 +1,34 @@
+# METADATA
+# title: Graceful degradation declared and tested
+# description: >-
+#   The model gateway declares a degraded mode (cached answers, a smaller model, read-only) for when
+#   every model route is down, and a drill record shows that mode was exercised. Both are declared
+#   evidence, not observed.
+# related_resources:
+#   - ref: https://learn.microsoft.com/azure/ai-services/openai/how-to/business-continuity-disaster-recovery
+#     description: Business continuity and disaster recovery for Azure OpenAI
+# custom:
+#   id: DR-AI-05
+#   severity: medium
+#   stamps: [genai]
+#   scope: stamp
+#   mechanism: null
+package drready.controls.genai.dr_ai_05
+
+import data.drready.lib
+
+mode := object.get(input.declared.model_gateway, "degraded_mode", null)
+
+drills := object.get(input, ["declared", "degraded_mode_drills"], [])
+
+evidence := {"degraded_mode": mode, "degraded-mode drills": count(drills)}
+
+results := [lib.declared_result("unknown", sprintf("No model-gateway configuration is declared for stamp %s: whether it can degrade gracefully is unknown", [input.stamp.name]), {})] if {
+	not input.declared.model_gateway
+} else := [lib.declared_result("not_applicable", "The declared model gateway has no routes to degrade", evidence)] if {
+	count(object.get(input.declared.model_gateway, "routes", [])) == 0
+} else := [lib.declared_result("fail", "The model gateway declares no degraded mode: decide what users get when every model route is down (cached answers, a smaller model, read-only) and declare it as degraded_mode", evidence)] if {
+	mode == null
+} else := [lib.declared_result("fail", sprintf("Degraded mode %v is declared but no drill exercised it: record a drill with scenario degraded-mode", [mode.mode]), evidence)] if {
+	count(drills) == 0
+} else := [lib.declared_result("pass", sprintf("Degraded mode %v is declared and was exercised %d days ago", [mode.mode, drills[0].age_days]), evidence)]
