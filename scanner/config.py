@@ -76,6 +76,19 @@ class Selector(_Strict):
         return self
 
 
+class StampDeclared(_Strict):
+    """Declared evidence files of one stamp, relative to drready.yaml."""
+
+    model_gateway: str | None = None
+    airflow: str | None = None
+
+
+class Declared(_Strict):
+    """Declared evidence files for every stamp, relative to drready.yaml."""
+
+    drills: str | None = None
+
+
 class Stamp(_Strict):
     name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
     kind: StampKind
@@ -85,6 +98,7 @@ class Stamp(_Strict):
     primary_region: RegionName | None = None
     secondary_region: RegionName | None = None
     drill_interval: Minutes | None = None
+    declared: StampDeclared = StampDeclared()
 
 
 class Waiver(_Strict):
@@ -108,6 +122,7 @@ class ConfigModel(_Strict):
     regions: Regions
     stamps: list[Stamp] = Field(min_length=1)
     waivers: list[Waiver] = []
+    declared: Declared = Declared()
 
 
 class Config:

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 from scanner import __version__
 from scanner.assets import asset_dir
+from scanner.collect.declared import load_declared, stamp_declared
 from scanner.config import Config, load_config
 from scanner.engine import Control, Policies, load_policies, make_engine
 from scanner.results import SCHEMA, apply_waivers, findings_for_stamp, sort_findings, stamp_summary
@@ -25,6 +26,7 @@ class ScanInputs:
     config: Config
     snapshot: Snapshot
     policies: Policies
+    declared: dict[str, Any] | None = None  # from the files drready.yaml names; else the snapshot's
 
 
 def demo_paths() -> tuple[Path, Path]:
@@ -37,7 +39,7 @@ def load_inputs(config_path: str | Path, snapshot_path: str | Path, policies_dir
     snapshot = load_snapshot(snapshot_path)
     policies = load_policies(Path(policies_dir) if policies_dir else asset_dir("policies"))
     check_waivers(config, snapshot, policies)
-    return ScanInputs(config, snapshot, policies)
+    return ScanInputs(config, snapshot, policies, load_declared(config))
 
 
 def check_waivers(config: Config, snapshot: Snapshot, policies: Policies) -> None:
@@ -51,9 +53,12 @@ def check_waivers(config: Config, snapshot: Snapshot, policies: Policies) -> Non
             raise config.error(("waivers", i, "resource"), "no such resource in the snapshot")
 
 
-def policy_input(stamp: ResolvedStamp, snapshot: Snapshot) -> dict[str, Any]:
+def policy_input(stamp: ResolvedStamp, inputs: ScanInputs, today: date) -> dict[str, Any]:
     """The per-stamp input document of DESIGN.md's policy contract."""
+    snapshot = inputs.snapshot
     ids = {str(r["id"]).lower() for r in stamp.resources}
+    declared = inputs.declared if inputs.declared is not None else snapshot.declared
+    s = stamp.stamp
     return {
         "stamp": {
             "name": stamp.name,
@@ -64,10 +69,22 @@ def policy_input(stamp: ResolvedStamp, snapshot: Snapshot) -> dict[str, Any]:
             "targets": {"rpo_minutes": stamp.stamp.targets.rpo, "rto_minutes": stamp.stamp.targets.rto},
         },
         "resources": stamp.resources,
-        "children": {k: v for k, v in snapshot.children.items() if k.lower() in ids},
+        "children": {k.lower(): v for k, v in snapshot.children.items() if k.lower() in ids},
         "pairs": stamp.pairs,
-        "declared": snapshot.declared,
+        "authorization": stamp_role_assignments(stamp, snapshot),
+        "declared": stamp_declared(declared or {}, s.name, s.tier, s.drill_interval, today),
     }
+
+
+def stamp_role_assignments(stamp: ResolvedStamp, snapshot: Snapshot) -> list[dict[str, Any]]:
+    """The role assignments held by the stamp's user-assigned identities (DR-IAM-01)."""
+    principals = {
+        (r.get("properties") or {}).get("principalId")
+        for r in stamp.resources
+        if str(r["type"]).lower() == "microsoft.managedidentity/userassignedidentities"
+    }
+    principals.discard(None)
+    return [a for a in snapshot.authorization if (a.get("properties") or {}).get("principalId") in principals]
 
 
 def evaluate(inputs: ScanInputs, engine_name: str = "embedded", now: datetime | None = None) -> dict[str, Any]:
@@ -79,7 +96,7 @@ def evaluate(inputs: ScanInputs, engine_name: str = "embedded", now: datetime | 
     per_stamp: dict[str, list[dict[str, Any]]] = {}
     for stamp in stamps:
         controls = [c for c in inputs.policies.controls if c.applies_to_kind(stamp.stamp.kind)]
-        raw = engine.evaluate(controls, policy_input(stamp, inputs.snapshot))
+        raw = engine.evaluate(controls, policy_input(stamp, inputs, now.date()))
         per_stamp[stamp.name] = findings_for_stamp(stamp, controls, raw, inputs.snapshot.errors)
         findings += per_stamp[stamp.name]
     waivers = apply_waivers(findings, inputs.config.waivers, now.date())

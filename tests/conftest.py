@@ -48,7 +48,8 @@ def run_cli(*args: str, env: dict[str, str] | None = None) -> Result:
 
 @pytest.fixture
 def demo_copy(tmp_path: Path) -> Path:
-    """A writable copy of the demo config and snapshot."""
-    for name in ("drready.yaml", "snapshot.json"):
-        shutil.copy(DEMO / name, tmp_path / name)
+    """A writable copy of the demo folder (config, snapshot and declared files)."""
+    for path in DEMO.glob("*.*"):
+        if path.suffix in (".yaml", ".json"):
+            shutil.copy(path, tmp_path / path.name)
     return tmp_path

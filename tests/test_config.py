@@ -36,7 +36,7 @@ def error_of(tmp_path: Path, text: str) -> InputError:
 
 def test_demo_config_loads_with_pair_default() -> None:
     config = load_config(DEMO / "drready.yaml")
-    assert [s.kind for s in config.stamps] == ["web", "data", "kubernetes", "genai"]
+    assert [s.kind for s in config.stamps] == ["web", "data", "kubernetes", "kubernetes", "genai", "genai"]
     assert config.regions_of(config.stamps[0]) == ("centralus", "eastus2")
     assert config.stamps[0].targets.rpo == 15 and config.stamps[0].targets.rto == 60
 

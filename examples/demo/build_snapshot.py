@@ -56,22 +56,59 @@ def _set(doc: dict[str, Any], path: list[str], value: Any) -> None:
         doc[path[-1]] = copy.deepcopy(value)
 
 
-def estate(fx: Path) -> list[dict[str, Any]]:
-    web = {"workload": "storefront", "env": "prod"}
-    data = {"workload": "lakehouse", "env": "prod"}
-    k8s = {"workload": "orders", "env": "prod"}
-    ai = {"workload": "assistant", "env": "prod"}
-    cus, eus2 = "centralus", "eastus2"
-    kv_on = {"properties__enableSoftDelete": True, "properties__enablePurgeProtection": True}
+def rid(rg: str, provider_type: str, name: str) -> str:
+    return f"/subscriptions/{SUB}/resourceGroups/{rg}/providers/{provider_type}/{name}"
+
+
+def child(fixtures: Path, rel: str, parent_id: str, segment: str, name: str, **changes: Any) -> dict[str, Any]:
+    """A child resource body (origin group, backend, deployment, ...) renamed under its parent."""
+    r = body(fixtures, rel)
+    r["id"] = f"{parent_id}/{segment}/{name}"
+    r["name"] = name
+    for path, value in changes.items():
+        _set(r, path.split("__"), value)
+    return r
+
+
+CUS, EUS2, EUS = "centralus", "eastus2", "eastus"
+KV_ON = {"properties__enableSoftDelete": True, "properties__enablePurgeProtection": True}
+
+
+def web_stamp(fx: Path) -> list[dict[str, Any]]:
+    """storefront: App Service APIs behind Front Door and a WAF_v2 gateway; a legacy admin path lags."""
+    t = {"workload": "storefront", "env": "prod"}
+    policy = rid("rg-net-cus", "Microsoft.Network/firewallPolicies", "afwp-egress")
+    zone_plan = {
+        "sku": {"name": "P1v3", "tier": "PremiumV3", "size": "P1v3", "family": "Pv3", "capacity": 3},
+        "properties__zoneRedundant": True,
+    }
+    health = {"properties__siteConfig__healthCheckPath": "/healthz"}
+    kv_cert = [
+        {
+            "name": "storefront-tls",
+            "properties": {"keyVaultSecretId": "https://kv-storefront-cus.vault.azure.net/secrets/tls"},
+        }
+    ]
+    v2 = {
+        "properties__sku": {"name": "WAF_v2", "tier": "WAF_v2"},
+        "zones": ["1", "2", "3"],
+        "properties__autoscaleConfiguration": {"minCapacity": 2, "maxCapacity": 10},
+        "properties__sslCertificates": kv_cert,
+    }
+    rules = body(fx, "network/network-security-group-get.json")["properties"]["securityRules"]
+    extra_rule = {
+        "name": "allow-https",
+        "properties": {**rules[0]["properties"], "destinationPortRange": "443", "priority": 120},
+    }
     return [
-        # web: the UI's storage is locally redundant (gap); its asset store is RA-GZRS (ready).
+        # WEB-01: the UI's storage is locally redundant (gap); the asset store is RA-GZRS (ready).
         resource(
             fx,
             "storage/storage-account-get-properties-grs.json",
             "stnwstorefrontuicus",
             "rg-storefront-cus",
-            cus,
-            web | {"drready-role": "ui-static"},
+            CUS,
+            t | {"drready-role": "ui-static"},
             sku={"name": "Standard_LRS", "tier": "Standard"},
             properties__isHnsEnabled=False,
             properties__geoReplicationStats=None,
@@ -81,70 +118,305 @@ def estate(fx: Path) -> list[dict[str, Any]]:
             "storage/storage-account-get-properties-grs.json",
             "stnwstorefrontassetscus",
             "rg-storefront-cus",
-            cus,
-            web,
+            CUS,
+            t,
             sku={"name": "Standard_RAGZRS", "tier": "Standard"},
             properties__isHnsEnabled=False,
         ),
-        resource(fx, "keyvault/vault-get.json", "kv-storefront-cus", "rg-storefront-cus", cus, web, **kv_on),
-        resource(fx, "keyvault/vault-get.json", "kv-storefront-eus2", "rg-storefront-eus2", eus2, web, **kv_on),
+        resource(fx, "keyvault/vault-get.json", "kv-storefront-cus", "rg-storefront-cus", CUS, t, **KV_ON),
+        resource(fx, "keyvault/vault-get.json", "kv-storefront-eus2", "rg-storefront-eus2", EUS2, t, **KV_ON),
+        # WEB-03: the API runs in both regions; the admin app only in Central US, on one instance.
         resource(
             fx,
             "web/site-get.json",
             "app-storefront-api-cus",
             "rg-storefront-cus",
-            cus,
-            web | {"drready-role": "api"},
+            CUS,
+            t | {"drready-role": "api"},
+            **health,
         ),
-        resource(fx, "web/serverfarm-get.json", "asp-storefront-cus", "rg-storefront-cus", cus, web),
-        resource(fx, "network/application-gateway-get.json", "agw-storefront-cus", "rg-storefront-cus", cus, web),
-        resource(fx, "network/waf-policy-get-bot-manager.json", "waf-storefront-cus", "rg-storefront-cus", cus, web),
         resource(
             fx,
-            "cdn/front-door-premium-profile-get.json",
-            "afd-storefront",
-            "rg-storefront-cus",
-            "Global",
-            web,
+            "web/site-get.json",
+            "app-storefront-api-eus2",
+            "rg-storefront-eus2",
+            EUS2,
+            t | {"drready-role": "api"},
+            **health,
         ),
-        # data: the lake is geo-replicated; its Key Vault has no purge protection (gap).
+        resource(fx, "web/site-get.json", "app-storefront-admin-cus", "rg-storefront-cus", CUS, t),
+        resource(fx, "web/serverfarm-get.json", "asp-storefront-cus", "rg-storefront-cus", CUS, t, **zone_plan),
+        resource(fx, "web/serverfarm-get.json", "asp-storefront-eus2", "rg-storefront-eus2", EUS2, t, **zone_plan),
+        resource(fx, "web/serverfarm-get.json", "asp-storefront-admin-cus", "rg-storefront-cus", CUS, t),
+        # WEB-04/05/06: WAF_v2 gateways in both regions; a v1 legacy gateway with an uploaded certificate.
+        resource(fx, "network/application-gateway-get.json", "agw-storefront-cus", "rg-storefront-cus", CUS, t, **v2),
+        resource(
+            fx, "network/application-gateway-get.json", "agw-storefront-eus2", "rg-storefront-eus2", EUS2, t, **v2
+        ),
+        resource(
+            fx,
+            "network/application-gateway-get.json",
+            "agw-storefront-legacy-cus",
+            "rg-storefront-cus",
+            CUS,
+            t,
+            properties__sslCertificates=[
+                {"name": "legacy-pfx", "properties": {"publicCertData": "MIIDdzCCAl+gAwIBAgIE"}}
+            ],
+        ),
+        resource(fx, "network/waf-policy-get-bot-manager.json", "waf-storefront-cus", "rg-storefront-cus", CUS, t),
+        resource(fx, "network/waf-policy-get-bot-manager.json", "waf-storefront-eus2", "rg-storefront-eus2", EUS2, t),
+        resource(
+            fx,
+            "network/waf-policy-get-bot-manager.json",
+            "waf-storefront-legacy-cus",
+            "rg-storefront-cus",
+            CUS,
+            t,
+            properties__policySettings__mode="Detection",
+            properties__managedRules__managedRuleSets=[{"ruleSetType": "OWASP", "ruleSetVersion": "3.1"}],
+        ),
+        # WEB-02: Front Door with probed origins in both regions; a legacy Traffic Manager profile is not.
+        resource(fx, "cdn/front-door-premium-profile-get.json", "afd-storefront", "rg-storefront-cus", "Global", t),
+        resource(
+            fx,
+            "network/traffic-manager-profile-get-with-endpoints.json",
+            "tm-storefront-legacy",
+            "rg-storefront-cus",
+            "global",
+            t,
+            properties__monitorConfig__path="/",
+        ),
+        # NET-01/02/03 and IAM-01: networks, endpoints, DNS, egress and identity in both regions.
+        resource(fx, "network/virtual-network-get.json", "vnet-storefront-cus", "rg-storefront-cus", CUS, t),
+        resource(fx, "network/virtual-network-get.json", "vnet-storefront-eus2", "rg-storefront-eus2", EUS2, t),
+        resource(
+            fx,
+            "network/network-security-group-get.json",
+            "nsg-storefront-cus",
+            "rg-storefront-cus",
+            CUS,
+            t,
+            properties__securityRules=[*rules, extra_rule],
+        ),
+        resource(fx, "network/network-security-group-get.json", "nsg-storefront-eus2", "rg-storefront-eus2", EUS2, t),
+        private_endpoint(
+            fx,
+            "pe-stassets-blob-cus",
+            "rg-storefront-cus",
+            CUS,
+            t,
+            rid("rg-storefront-cus", "Microsoft.Storage/storageAccounts", "stnwstorefrontassetscus"),
+            "blob",
+        ),
+        private_endpoint(
+            fx,
+            "pe-stassets-blob-eus2",
+            "rg-storefront-eus2",
+            EUS2,
+            t,
+            rid("rg-storefront-cus", "Microsoft.Storage/storageAccounts", "stnwstorefrontassetscus"),
+            "blob",
+        ),
+        private_endpoint(
+            fx,
+            "pe-kv-storefront-cus",
+            "rg-storefront-cus",
+            CUS,
+            t,
+            rid("rg-storefront-cus", "Microsoft.KeyVault/vaults", "kv-storefront-cus"),
+            "vault",
+        ),
+        dns_link(
+            fx,
+            "privatelink.blob.core.windows.net",
+            "link-storefront-cus",
+            "rg-storefront-cus",
+            t,
+            "vnet-storefront-cus",
+            "rg-storefront-cus",
+        ),
+        dns_link(
+            fx,
+            "privatelink.blob.core.windows.net",
+            "link-storefront-eus2",
+            "rg-storefront-cus",
+            t,
+            "vnet-storefront-eus2",
+            "rg-storefront-eus2",
+        ),
+        dns_link(
+            fx,
+            "privatelink.vaultcore.azure.net",
+            "link-vault-storefront-cus",
+            "rg-storefront-cus",
+            t,
+            "vnet-storefront-cus",
+            "rg-storefront-cus",
+        ),
+        resource(
+            fx,
+            "network/azure-firewall-get-with-zones.json",
+            "afw-storefront-cus",
+            "rg-storefront-cus",
+            CUS,
+            t,
+            zones=["1", "2", "3"],
+            properties__firewallPolicy={"id": policy},
+        ),
+        resource(
+            fx,
+            "network/azure-firewall-get-with-zones.json",
+            "afw-storefront-eus2",
+            "rg-storefront-eus2",
+            EUS2,
+            t,
+            zones=["1", "2", "3"],
+            properties__firewallPolicy={"id": policy},
+        ),
+        identity(fx, "id-storefront-api-cus", "rg-storefront-cus", CUS, t, "0a6c1f52-8d1e-4c3b-9f0e-1b2c3d4e5f60"),
+        identity(fx, "id-storefront-api-eus2", "rg-storefront-eus2", EUS2, t, "0a6c1f52-8d1e-4c3b-9f0e-1b2c3d4e5f61"),
+    ]
+
+
+def data_stamp(fx: Path) -> list[dict[str, Any]]:
+    """lakehouse: Databricks, Data Factory with a SHIR and ADLS; an ingest path lags behind."""
+    t = {"workload": "lakehouse", "env": "prod"}
+    return [
         resource(
             fx,
             "storage/storage-account-get-properties-grs.json",
             "stnwlakehousecus",
             "rg-lakehouse-cus",
-            cus,
-            data,
+            CUS,
+            t,
             sku={"name": "Standard_RAGRS", "tier": "Standard"},
+        ),
+        resource(
+            fx,
+            "storage/storage-account-get-properties-grs.json",
+            "stnwlakehouserawcus",
+            "rg-lakehouse-cus",
+            CUS,
+            t,
+            sku={"name": "Standard_ZRS", "tier": "Standard"},
         ),
         resource(
             fx,
             "keyvault/vault-get.json",
             "kv-lakehouse-cus",
             "rg-lakehouse-cus",
-            cus,
-            data,
+            CUS,
+            t,
             properties__enableSoftDelete=True,
         ),
-        resource(fx, "databricks/workspace-get.json", "dbw-lakehouse-cus", "rg-lakehouse-cus", cus, data),
+        resource(fx, "databricks/workspace-get.json", "dbw-lakehouse-cus", "rg-lakehouse-cus", CUS, t),
+        resource(fx, "databricks/workspace-get.json", "dbw-lakehouse-eus2", "rg-lakehouse-eus2", EUS2, t),
+        resource(
+            fx,
+            "databricks/workspace-get.json",
+            "dbw-lakehouse-ml-cus",
+            "rg-lakehouse-cus",
+            CUS,
+            t,
+            sku={"name": "standard"},
+        ),
+        resource(
+            fx, "datafactory/factory-get-repo-configuration.json", "adf-lakehouse-cus", "rg-lakehouse-cus", CUS, t
+        ),
+        resource(
+            fx, "datafactory/factory-get-repo-configuration.json", "adf-lakehouse-eus2", "rg-lakehouse-eus2", EUS2, t
+        ),
         resource(
             fx,
             "datafactory/factory-get-repo-configuration.json",
-            "adf-lakehouse-cus",
+            "adf-lakehouse-ingest-cus",
             "rg-lakehouse-cus",
-            cus,
-            data,
+            CUS,
+            t,
+            properties__repoConfiguration=None,
         ),
-        # kubernetes: orders in a single-region Cosmos DB account (gap); the catalog account is
-        # multi-region with service-managed failover (ready); PostgreSQL zone-redundant with geo-backup.
-        resource(fx, "containerservice/managed-cluster-get.json", "aks-orders-cus", "rg-orders-cus", cus, k8s),
+        resource(
+            fx,
+            "network/azure-firewall-get-with-zones.json",
+            "afw-lakehouse-cus",
+            "rg-lakehouse-cus",
+            CUS,
+            t,
+            zones=["1", "2", "3"],
+        ),
+        identity(fx, "id-lakehouse-adf-cus", "rg-lakehouse-cus", CUS, t, "7d3e9b21-4a5c-4e6f-8a9b-0c1d2e3f4a50"),
+    ]
+
+
+def kubernetes_stamps(fx: Path) -> list[dict[str, Any]]:
+    """orders: AKS with Cosmos DB, PostgreSQL, MySQL and Airflow; batch: a second AKS workload."""
+    t = {"workload": "orders", "env": "prod"}
+    b = {"workload": "batch", "env": "prod"}
+    zonal_pool = {
+        "properties__agentPoolProfiles": [
+            {
+                **body(fx, "containerservice/managed-cluster-get.json")["properties"]["agentPoolProfiles"][0],
+                "mode": "System",
+                "type": "VirtualMachineScaleSets",
+                "availabilityZones": ["1", "2", "3"],
+            }
+        ]
+    }
+    version = {"properties__kubernetesVersion": "1.30.4", "properties__currentKubernetesVersion": "1.30.4"}
+    return [
+        resource(
+            fx,
+            "containerservice/managed-cluster-get.json",
+            "aks-orders-cus",
+            "rg-orders-cus",
+            CUS,
+            t,
+            **zonal_pool,
+            **version,
+        ),
+        resource(
+            fx,
+            "containerservice/managed-cluster-get.json",
+            "aks-orders-eus2",
+            "rg-orders-eus2",
+            EUS2,
+            t,
+            **zonal_pool,
+            properties__kubernetesVersion="1.30.7",
+            properties__currentKubernetesVersion="1.30.7",
+        ),
+        # the published example pinned to one zone: Kubernetes 1.9.6, no backup, no standby of its version
+        resource(
+            fx,
+            "containerservice/managed-cluster-get.json",
+            "aks-orders-jobs-cus",
+            "rg-orders-cus",
+            CUS,
+            t,
+            properties__agentPoolProfiles=[
+                {
+                    **body(fx, "containerservice/managed-cluster-get.json")["properties"]["agentPoolProfiles"][0],
+                    "availabilityZones": ["1"],
+                }
+            ],
+        ),
+        resource(
+            fx,
+            "dataprotection/backup-vault-get.json",
+            "bv-orders-cus",
+            "rg-orders-cus",
+            CUS,
+            t,
+            properties__storageSettings=[{"datastoreType": "VaultStore", "type": "GeoRedundant"}],
+        ),
         resource(
             fx,
             "documentdb/database-account-get.json",
             "cosmos-orders-cus",
             "rg-orders-cus",
-            cus,
-            k8s,
+            CUS,
+            t,
             properties__locations=[{"locationName": "Central US", "failoverPriority": 0, "isZoneRedundant": True}],
         ),
         resource(
@@ -152,8 +424,8 @@ def estate(fx: Path) -> list[dict[str, Any]]:
             "documentdb/database-account-create-multi-region.json",
             "cosmos-catalog-cus",
             "rg-orders-cus",
-            cus,
-            k8s,
+            CUS,
+            t,
             properties__enableAutomaticFailover=True,
             properties__backupPolicy={"type": "Continuous"},
             properties__locations=[
@@ -166,33 +438,432 @@ def estate(fx: Path) -> list[dict[str, Any]]:
             "dbforpostgresql/flexible-server-zone-redundant-ha-geo-backup.json",
             "psql-orders-cus",
             "rg-orders-cus",
-            cus,
-            k8s | {"drready-role": "airflow-metadata"},
+            CUS,
+            t | {"drready-role": "airflow-metadata"},
         ),
-        resource(fx, "dbforpostgresql/flexible-server-get.json", "psql-inventory-cus", "rg-orders-cus", cus, k8s),
-        resource(fx, "dbformysql/flexible-server-get.json", "mysql-orders-cus", "rg-orders-cus", cus, k8s),
-        resource(fx, "keyvault/vault-get.json", "kv-orders-cus", "rg-orders-cus", cus, k8s, **kv_on),
-        # genai: model endpoint and gateway; the Langfuse trace store is geo-replicated.
+        resource(fx, "dbforpostgresql/flexible-server-get.json", "psql-inventory-cus", "rg-orders-cus", CUS, t),
+        resource(fx, "dbformysql/flexible-server-get.json", "mysql-orders-cus", "rg-orders-cus", CUS, t),
         resource(
             fx,
-            "cognitiveservices/account-get.json",
-            "oai-assistant-cus",
+            "dbformysql/flexible-server-zone-redundant-ha.json",
+            "mysql-payments-cus",
+            "rg-orders-cus",
+            CUS,
+            t,
+            properties__backup__geoRedundantBackup="Enabled",
+        ),
+        resource(
+            fx,
+            "storage/storage-account-get-properties-grs.json",
+            "stnwordersdagscus",
+            "rg-orders-cus",
+            CUS,
+            t | {"drready-role": "airflow-dags"},
+            sku={"name": "Standard_GZRS", "tier": "Standard"},
+        ),
+        registry("acrnworders", "rg-orders-cus", CUS, t, "Premium"),
+        registry("acrnwordersbuild", "rg-orders-cus", CUS, t, "Basic"),
+        resource(fx, "keyvault/vault-get.json", "kv-orders-cus", "rg-orders-cus", CUS, t, **KV_ON),
+        resource(fx, "keyvault/vault-get.json", "kv-orders-eus2", "rg-orders-eus2", EUS2, t, **KV_ON),
+        # batch: Airflow whose metadata database has no copy outside Central US
+        resource(
+            fx,
+            "dbforpostgresql/flexible-server-read-replica.json",
+            "psql-batch-airflow-cus",
+            "rg-batch-cus",
+            CUS,
+            b | {"drready-role": "airflow-metadata"},
+            properties__replicationRole="Primary",
+            properties__sourceServerResourceId=None,
+        ),
+        resource(
+            fx,
+            "storage/storage-account-get-properties-grs.json",
+            "stnwbatchdagscus",
+            "rg-batch-cus",
+            CUS,
+            b | {"drready-role": "airflow-dags"},
+            sku={"name": "Standard_LRS", "tier": "Standard"},
+        ),
+    ]
+
+
+def genai_stamps(fx: Path) -> list[dict[str, Any]]:
+    """assistant: models in two regions behind API Management, recovering into East US;
+    copilot: a younger single-region assistant."""
+    t = {"workload": "assistant", "env": "prod"}
+    c = {"workload": "copilot", "env": "prod"}
+    openai = {"kind": "OpenAI", "sku": {"name": "S0"}}
+    return [
+        account(fx, "oai-assistant-cus", "rg-assistant-cus", CUS, t, openai),
+        account(fx, "oai-assistant-eus", "rg-assistant-eus", EUS, t, openai),
+        account(fx, "oai-assistant-embed-cus", "rg-assistant-cus", CUS, t, openai),
+        resource(fx, "cognitiveservices/account-get.json", "cog-assistant-vision-cus", "rg-assistant-cus", CUS, t),
+        apim(fx, "apim-assistant-cus", "rg-assistant-cus", CUS, t, [EUS]),
+        resource(
+            fx,
+            "dbforpostgresql/flexible-server-zone-redundant-ha-geo-backup.json",
+            "psql-langfuse-cus",
             "rg-assistant-cus",
-            cus,
-            ai,
-            kind="OpenAI",
-            sku={"name": "S0"},
+            CUS,
+            t | {"drready-role": "langfuse-db"},
+        ),
+        resource(
+            fx,
+            "dbforpostgresql/flexible-server-read-replica.json",
+            "psql-langfuse-eus",
+            "rg-assistant-eus",
+            EUS,
+            t | {"drready-role": "langfuse-db"},
+            properties__sourceServerResourceId=rid(
+                "rg-assistant-cus", "Microsoft.DBforPostgreSQL/flexibleServers", "psql-langfuse-cus"
+            ),
         ),
         resource(
             fx,
             "storage/storage-account-get-properties-grs.json",
             "stnwlangfusecus",
             "rg-assistant-cus",
-            cus,
-            ai | {"drready-role": "langfuse-blob"},
+            CUS,
+            t | {"drready-role": "langfuse-blob"},
             sku={"name": "Standard_GZRS", "tier": "Standard"},
         ),
-        resource(fx, "keyvault/vault-get.json", "kv-assistant-cus", "rg-assistant-cus", cus, ai, **kv_on),
+        resource(fx, "databricks/workspace-get.json", "dbw-assistant-cus", "rg-assistant-cus", CUS, t),
+        resource(fx, "databricks/workspace-get.json", "dbw-assistant-eus", "rg-assistant-eus", EUS, t),
+        resource(fx, "keyvault/vault-get.json", "kv-assistant-cus", "rg-assistant-cus", CUS, t, **KV_ON),
+        resource(fx, "keyvault/vault-get.json", "kv-assistant-eus", "rg-assistant-eus", EUS, t, **KV_ON),
+        # copilot
+        account(fx, "oai-copilot-cus", "rg-copilot-cus", CUS, c, openai),
+        apim(fx, "apim-copilot-cus", "rg-copilot-cus", CUS, c, []),
+        resource(
+            fx,
+            "dbforpostgresql/flexible-server-get.json",
+            "psql-langfuse-copilot-cus",
+            "rg-copilot-cus",
+            CUS,
+            c | {"drready-role": "langfuse-db"},
+            properties__backup__geoRedundantBackup="Disabled",
+        ),
+        resource(
+            fx,
+            "storage/storage-account-get-properties-grs.json",
+            "stnwcopilottracescus",
+            "rg-copilot-cus",
+            CUS,
+            c | {"drready-role": "langfuse-blob"},
+            sku={"name": "Standard_LRS", "tier": "Standard"},
+        ),
+        resource(fx, "databricks/workspace-get.json", "dbw-copilot-cus", "rg-copilot-cus", CUS, c),
+    ]
+
+
+def private_endpoint(
+    fx: Path, name: str, rg: str, location: str, tags: dict[str, str], service: str, group: str
+) -> dict[str, Any]:
+    connection = body(fx, "network/private-endpoint-get.json")["properties"]["privateLinkServiceConnections"][0]
+    connection = {
+        **connection,
+        "properties": {**connection["properties"], "privateLinkServiceId": service, "groupIds": [group]},
+    }
+    return resource(
+        fx,
+        "network/private-endpoint-get.json",
+        name,
+        rg,
+        location,
+        tags,
+        properties__privateLinkServiceConnections=[connection],
+        properties__customDnsConfigs=[],
+    )
+
+
+def dns_link(fx: Path, zone: str, name: str, rg: str, tags: dict[str, str], vnet: str, vnet_rg: str) -> dict[str, Any]:
+    r = resource(
+        fx,
+        "network/private-dns-zone-virtual-network-link-get.json",
+        name,
+        rg,
+        "global",
+        tags,
+        properties__virtualNetwork={"id": rid(vnet_rg, "Microsoft.Network/virtualNetworks", vnet)},
+    )
+    r["id"] = f"{rid(rg, 'Microsoft.Network/privateDnsZones', zone)}/virtualNetworkLinks/{name}"
+    return r
+
+
+def identity(fx: Path, name: str, rg: str, location: str, tags: dict[str, str], principal: str) -> dict[str, Any]:
+    return resource(
+        fx,
+        "managedidentity/user-assigned-identity-get.json",
+        name,
+        rg,
+        location,
+        tags,
+        properties__principalId=principal,
+        properties__clientId=principal,
+        properties__tenantId=TENANT,
+    )
+
+
+def account(fx: Path, name: str, rg: str, location: str, tags: dict[str, str], shape: dict[str, Any]) -> dict[str, Any]:
+    return resource(
+        fx,
+        "cognitiveservices/account-get.json",
+        name,
+        rg,
+        location,
+        tags,
+        **shape,
+        properties__endpoint=f"https://{name}.openai.azure.com/",
+        properties__customSubDomainName=name,
+    )
+
+
+def apim(fx: Path, name: str, rg: str, location: str, tags: dict[str, str], additional: list[str]) -> dict[str, Any]:
+    # No API Management service GET example is among the fixtures: the service body is the ARM shape
+    # that Resource Graph returns (sku, additionalLocations), as in azure-dr-facts.md section 13.
+    return {
+        "id": rid(rg, "Microsoft.ApiManagement/service", name),
+        "name": name,
+        "type": "microsoft.apimanagement/service",
+        "location": location,
+        "resourceGroup": rg,
+        "subscriptionId": SUB,
+        "tenantId": TENANT,
+        "tags": tags,
+        "sku": {"name": "Premium" if additional else "StandardV2", "capacity": 1},
+        "properties": {
+            "additionalLocations": [{"location": loc, "sku": {"name": "Premium", "capacity": 1}} for loc in additional],
+            "gatewayUrl": f"https://{name}.azure-api.net",
+        },
+    }
+
+
+def registry(name: str, rg: str, location: str, tags: dict[str, str], sku: str) -> dict[str, Any]:
+    # No container registry example is among the fixtures: the ARM shape Resource Graph returns.
+    return {
+        "id": rid(rg, "Microsoft.ContainerRegistry/registries", name),
+        "name": name,
+        "type": "microsoft.containerregistry/registries",
+        "location": location,
+        "resourceGroup": rg,
+        "subscriptionId": SUB,
+        "tenantId": TENANT,
+        "tags": tags,
+        "sku": {"name": sku, "tier": sku},
+        "properties": {
+            "loginServer": f"{name}.azurecr.io",
+            "zoneRedundancy": "Enabled" if sku == "Premium" else "Disabled",
+        },
+    }
+
+
+def estate(fx: Path) -> list[dict[str, Any]]:
+    return [*web_stamp(fx), *data_stamp(fx), *kubernetes_stamps(fx), *genai_stamps(fx)]
+
+
+def children(fx: Path) -> dict[str, dict[str, list[dict[str, Any]]]]:
+    """What ARM returns outside Resource Graph, keyed by parent id (azure-dr-facts.md section 16)."""
+    afd = rid("rg-storefront-cus", "Microsoft.Cdn/profiles", "afd-storefront")
+    apim_a = rid("rg-assistant-cus", "Microsoft.ApiManagement/service", "apim-assistant-cus")
+    apim_c = rid("rg-copilot-cus", "Microsoft.ApiManagement/service", "apim-copilot-cus")
+    breaker = {
+        "rules": [
+            {
+                "name": "trip-on-429-or-5xx",
+                "failureCondition": {
+                    "count": 3,
+                    "interval": "PT1M",
+                    "statusCodeRanges": [{"min": 429, "max": 429}, {"min": 500, "max": 599}],
+                },
+                "tripDuration": "PT1M",
+                "acceptRetryAfter": True,
+            }
+        ]
+    }
+
+    def origin(name: str, host: str) -> dict[str, Any]:
+        return child(
+            fx,
+            "cdn/afd-origin-get.json",
+            f"{afd}/origingroups/og-api",
+            "origins",
+            name,
+            properties__hostName=host,
+            properties__originHostHeader=host,
+            properties__originGroupName="og-api",
+        )
+
+    def backend(parent: str, name: str, url: str, cb: Any) -> dict[str, Any]:
+        return child(
+            fx,
+            "apimanagement/backend-get.json",
+            parent,
+            "backends",
+            name,
+            properties__url=url,
+            properties__circuitBreaker=cb,
+            properties__serviceFabricCluster=None,
+            properties__protocol="http",
+        )
+
+    def pool(parent: str, members: list[str]) -> dict[str, Any]:
+        return child(
+            fx,
+            "apimanagement/backend-pool-priority-based.json",
+            parent,
+            "backends",
+            "pool-chat",
+            properties__pool={
+                "services": [{"id": f"{parent}/backends/{m}", "priority": i + 1} for i, m in enumerate(members)]
+            },
+        )
+
+    def deployments(account_rg: str, name: str, models: list[tuple[str, str]]) -> dict[str, Any]:
+        parent = rid(account_rg, "Microsoft.CognitiveServices/accounts", name)
+        return {
+            parent: {
+                "deployments": [
+                    child(
+                        fx,
+                        "cognitiveservices/deployment-get.json",
+                        parent,
+                        "deployments",
+                        m,
+                        sku={"name": sku, "capacity": 50},
+                        properties__model={"format": "OpenAI", "name": m, "version": "2024-08-06"},
+                    )
+                    for m, sku in models
+                ]
+            }
+        }
+
+    def shir(factory_rg: str, factory: str, statuses: list[str]) -> dict[str, Any]:
+        status = body(fx, "datafactory/integration-runtime-status-selfhosted-nodes.json")
+        node = status["properties"]["typeProperties"]["nodes"][0]
+        status["name"] = "shir-onprem"
+        status["properties"]["dataFactoryName"] = factory
+        status["properties"]["typeProperties"]["nodes"] = [
+            {
+                **node,
+                "nodeName": f"Node_{i + 1}",
+                "machineName": f"SHIR-VM-{i + 1}",
+                "status": s,
+                "isActiveDispatcher": i == 0,
+            }
+            for i, s in enumerate(statuses)
+        ]
+        return {rid(factory_rg, "Microsoft.DataFactory/factories", factory): {"integrationRuntimes": [status]}}
+
+    vault = rid("rg-orders-cus", "Microsoft.DataProtection/backupVaults", "bv-orders-cus")
+    instance = child(
+        fx,
+        "dataprotection/backup-instance-aks.json",
+        vault,
+        "backupInstances",
+        "aks-orders-cus",
+        properties__dataSourceInfo__resourceID=rid(
+            "rg-orders-cus", "Microsoft.ContainerService/managedClusters", "aks-orders-cus"
+        ),
+        properties__dataSourceInfo__resourceUri=rid(
+            "rg-orders-cus", "Microsoft.ContainerService/managedClusters", "aks-orders-cus"
+        ),
+        properties__dataSourceInfo__resourceLocation=CUS,
+        properties__dataSourceInfo__resourceName="aks-orders-cus",
+    )
+    return {
+        afd: {
+            "originGroups": [
+                child(
+                    fx,
+                    "cdn/afd-origin-group-get.json",
+                    afd,
+                    "origingroups",
+                    "og-api",
+                    properties__healthProbeSettings__probePath="/healthz",
+                    properties__healthProbeSettings__probeProtocol="Https",
+                )
+            ],
+            "origins": [
+                origin("api-cus", "app-storefront-api-cus.azurewebsites.net"),
+                origin("api-eus2", "app-storefront-api-eus2.azurewebsites.net"),
+            ],
+        },
+        **shir("rg-lakehouse-cus", "adf-lakehouse-cus", ["Online", "Online"]),
+        **shir("rg-lakehouse-eus2", "adf-lakehouse-eus2", ["Online"]),
+        **shir("rg-lakehouse-cus", "adf-lakehouse-ingest-cus", ["Online"]),
+        vault: {"backupInstances": [instance]},
+        rid("rg-orders-cus", "Microsoft.ContainerRegistry/registries", "acrnworders"): {
+            "replications": [
+                {
+                    "id": rid("rg-orders-cus", "Microsoft.ContainerRegistry/registries", "acrnworders")
+                    + "/replications/eastus2",
+                    "name": "eastus2",
+                    "type": "Microsoft.ContainerRegistry/registries/replications",
+                    "location": EUS2,
+                }
+            ]
+        },
+        **deployments(
+            "rg-assistant-cus",
+            "oai-assistant-cus",
+            [("gpt-4o", "Standard"), ("text-embedding-3-large", "GlobalStandard")],
+        ),
+        **deployments("rg-assistant-eus", "oai-assistant-eus", [("gpt-4o", "Standard")]),
+        **deployments("rg-assistant-cus", "oai-assistant-embed-cus", [("text-embedding-3-small", "Standard")]),
+        **deployments("rg-copilot-cus", "oai-copilot-cus", [("gpt-4o-mini", "Standard")]),
+        apim_a: {
+            "backends": [
+                backend(apim_a, "oai-assistant-cus", "https://oai-assistant-cus.openai.azure.com/openai", breaker),
+                backend(apim_a, "oai-assistant-eus", "https://oai-assistant-eus.openai.azure.com/openai", breaker),
+                pool(apim_a, ["oai-assistant-cus", "oai-assistant-eus"]),
+            ]
+        },
+        apim_c: {
+            "backends": [
+                backend(apim_c, "oai-copilot-cus", "https://oai-copilot-cus.openai.azure.com/openai", None),
+                pool(apim_c, ["oai-copilot-cus"]),
+            ]
+        },
+    }
+
+
+def authorization(fx: Path) -> list[dict[str, Any]]:
+    """Role assignments as Resource Graph's authorizationresources returns them."""
+    blob_reader = "2a2b9908-6ea1-4ae2-8e65-a410df84e7d1"  # Storage Blob Data Reader
+    kv_user = "4633458b-17de-408a-b874-0445c86b69e6"  # Key Vault Secrets User
+    adf_contributor = "673868aa-7521-48a0-acc6-0f60742d39f5"  # Data Factory Contributor
+
+    def assignment(principal: str, role: str, scope: str, n: int) -> dict[str, Any]:
+        r = body(fx, "authorization/role-assignment-get.json")
+        name = f"5f1c2b3a-0000-4000-8000-{n:012d}"
+        r.update(
+            id=f"{scope}/providers/Microsoft.Authorization/roleAssignments/{name}",
+            name=name,
+            type="microsoft.authorization/roleassignments",
+        )
+        r["properties"] = {
+            **r["properties"],
+            "roleDefinitionId": f"/subscriptions/{SUB}/providers/Microsoft.Authorization/roleDefinitions/{role}",
+            "principalId": principal,
+            "principalType": "ServicePrincipal",
+            "scope": scope,
+        }
+        return r
+
+    api_cus, api_eus2 = "0a6c1f52-8d1e-4c3b-9f0e-1b2c3d4e5f60", "0a6c1f52-8d1e-4c3b-9f0e-1b2c3d4e5f61"
+    assets = rid("rg-storefront-cus", "Microsoft.Storage/storageAccounts", "stnwstorefrontassetscus")
+    return [
+        assignment(api_cus, blob_reader, assets, 1),
+        assignment(api_cus, kv_user, rid("rg-storefront-cus", "Microsoft.KeyVault/vaults", "kv-storefront-cus"), 2),
+        assignment(api_eus2, blob_reader, assets, 3),
+        assignment(api_eus2, kv_user, rid("rg-storefront-eus2", "Microsoft.KeyVault/vaults", "kv-storefront-eus2"), 4),
+        assignment(
+            "7d3e9b21-4a5c-4e6f-8a9b-0c1d2e3f4a50",
+            adf_contributor,
+            rid("rg-lakehouse-cus", "Microsoft.DataFactory/factories", "adf-lakehouse-cus"),
+            5,
+        ),
     ]
 
 
@@ -203,8 +874,8 @@ def main() -> None:
         "collected_at": "2026-11-20T02:00:00Z",
         "scope": {"tenant": TENANT, "subscriptions": [SUB], "management_groups": []},
         "resources": sorted(estate(fixtures), key=lambda r: r["id"].lower()),
-        "children": {},
-        "authorization": [],
+        "children": children(fixtures),
+        "authorization": authorization(fixtures),
         "declared": {},
         "errors": [],
     }

@@ -136,3 +136,19 @@ no_counterpart_message(r, what) := concat("", [
 # Use `not has_role(r, x)` rather than `not role(r) == x`: OPA treats the undefined call inside the
 # negation as undefined (the rule fails) where rego-cpp treats it as false (the negation holds).
 has_role(r, value) if role(r) == value
+
+# A URL path that is more than "/" (health probes, health checks). Safe on null: rego-cpp's strict
+# built-in errors make count(null) an error where OPA would make it undefined.
+real_path(p) if {
+	is_string(p)
+	count(p) > 1
+}
+
+# Resource Graph returns `null` for many absent lists (zones): count() of null is an error in
+# rego-cpp's strict mode, so lists that may be null go through here.
+list_or_empty(x) := x if is_array(x)
+
+else := []
+
+# Declared evidence the stamp's files provide (Python passes null when a file is not named).
+declared(name) := input.declared[name] if is_object(input.declared[name])

@@ -19,7 +19,7 @@ package drready.controls.genai.dr_ai_01
 
 import data.drready.lib
 
-gateway := input.declared.model_gateway
+gateway := lib.declared("model_gateway")
 
 max_retries := 10
 
@@ -58,10 +58,10 @@ failing := [concat("", ["route ", route.name, ": ", concat(", ", route_gaps(rout
 	count(route_gaps(route)) > 0
 ]
 
-evidence := {"routes": count(object.get(gateway, "routes", [])), "source": object.get(gateway, "source", null)}
+evidence := {"routes": count(lib.list_or_empty(object.get(gateway, "routes", []))), "source": object.get(gateway, "source", null)}
 
 results := [lib.declared_result("unknown", sprintf("No model-gateway configuration is declared for stamp %s: fallback behaviour is unknown (name it under stamps[].declared.model_gateway in drready.yaml)", [input.stamp.name]), {})] if {
-	not input.declared.model_gateway
+	not lib.declared("model_gateway")
 } else := [lib.declared_result("not_applicable", "The declared model gateway has no routes", evidence)] if {
 	count(gateway.routes) == 0
 } else := [lib.declared_result("fail", concat("", ["Model gateway: ", concat("; ", failing)]), evidence)] if {

@@ -43,7 +43,7 @@ endpoint_region(url) := lib.region(a) if {
 
 member_regions(r) := {endpoint_region(m.properties.url) | some m in members(r)}
 
-no_breaker(r) := sort([m.name | some m in members(r); count(object.get(m, ["properties", "circuitBreaker", "rules"], [])) == 0])
+no_breaker(r) := sort([m.name | some m in members(r); count(lib.list_or_empty(object.get(m, ["properties", "circuitBreaker", "rules"], []))) == 0])
 
 multi_region(r) if {
 	some l in object.get(r, ["properties", "additionalLocations"], [])

@@ -26,7 +26,7 @@ pools(r) := object.get(r, ["properties", "agentPoolProfiles"], [])
 single_zone_pools(r) := [p.name |
 	some p in pools(r)
 	object.get(p, "type", "VirtualMachineScaleSets") == "VirtualMachineScaleSets"
-	count(object.get(p, "availabilityZones", [])) < 2
+	count(lib.list_or_empty(object.get(p, "availabilityZones", []))) < 2
 ]
 
 system_nodes(r) := sum([object.get(p, "count", 0) | some p in pools(r); object.get(p, "mode", "System") == "System"])

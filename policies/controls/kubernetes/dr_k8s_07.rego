@@ -21,7 +21,7 @@ package drready.controls.kubernetes.dr_k8s_07
 import data.drready.lib
 import data.drready.lib.databases
 
-airflow := input.declared.airflow
+airflow := lib.declared("airflow")
 
 db_types := {"microsoft.dbforpostgresql/flexibleservers": "postgres", "microsoft.dbformysql/flexibleservers": "mysql"}
 
@@ -59,7 +59,7 @@ gaps := array.concat(array.concat(db_gaps, dag_gaps), order_gaps)
 evidence := {"declared airflow": airflow}
 
 results := [lib.declared_result("not_applicable", sprintf("No Airflow is declared for stamp %s", [input.stamp.name]), {})] if {
-	not input.declared.airflow
+	not lib.declared("airflow")
 } else := [lib.declared_result("fail", concat("", ["Airflow would not restart cleanly in the secondary: ", concat("; ", gaps)]), evidence)] if {
 	count(gaps) > 0
 } else := [lib.declared_result("pass", "Airflow's metadata database and DAGs are recoverable and its scheduler starts after them", evidence)]

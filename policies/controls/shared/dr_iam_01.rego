@@ -30,14 +30,11 @@ grants(r) := [{"role": role_guid(a), "scope": lower(a.properties.scope)} |
 ]
 
 # Where the standby identity must hold the same role: the counterpart of the scope when the scope is
-# a paired resource, else the same scope. Undefined for a primary resource without a counterpart.
+# a paired resource, else the same scope (a subscription, or a resource both regions use, such as an
+# RA-GZRS storage account).
 target_scope(scope) := lower(c.id) if {
 	c := lib.counterpart(lib.by_id(scope))
-} else := scope if {
-	not primary_resource(scope)
-}
-
-primary_resource(id) if lib.in_primary(lib.by_id(id))
+} else := scope
 
 missing_grants(r, s) := [concat("", ["role ", g.role, " on ", g.scope]) |
 	some g in grants(r)

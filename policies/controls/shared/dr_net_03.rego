@@ -37,7 +37,7 @@ same_policy(r, s) if {
 zone_gap(s) := [] if {
 	not lib.zone_region(lib.region(s))
 } else := [] if {
-	count(object.get(s, "zones", [])) != 1
+	count(lib.list_or_empty(object.get(s, "zones", []))) != 1
 } else := [sprintf("%s is pinned to one zone: deploy it across zones (or omit zones, which makes it zone-redundant)", [s.name])]
 
 policy_gap(r, s) := [] if {

@@ -72,9 +72,7 @@ bad_probes(r) := [g.name |
 	not good_probe(probe)
 ]
 
-good_probe(p) if {
-	count(object.get(p, "probePath", "")) > 1
-}
+good_probe(p) if lib.real_path(p.probePath)
 
 afd_gaps(r) := array.concat(
 	[concat("", ["no enabled origin in ", concat(", ", missing_regions(origin_regions(r)))]) | count(missing_regions(origin_regions(r))) > 0],
@@ -114,7 +112,7 @@ tm_gaps(r) := array.concat(
 		[sprintf("%d enabled endpoint(s), needs at least 2", [count(tm_endpoints(r))]) | count(tm_endpoints(r)) < 2],
 		[concat("", ["no enabled endpoint in ", concat(", ", missing_regions(tm_regions(r)))]) | count(missing_regions(tm_regions(r))) > 0],
 	),
-	[sprintf("monitor path is %v: probe a health endpoint, not /", [tm_path(r)]) | count(tm_path(r)) < 2],
+	[sprintf("monitor path is %v: probe a health endpoint, not /", [tm_path(r)]) | not lib.real_path(tm_path(r))],
 )
 
 tm_result(r) := lib.result(
@@ -145,7 +143,7 @@ classic_result(r) := lib.result(
 	count(classic_backends(r)) >= 2
 	count(classic_probe_paths(r)) > 0
 	every p in classic_probe_paths(r) {
-		count(p) > 1
+		lib.real_path(p)
 	}
 } else := lib.result(
 	r, "fail",

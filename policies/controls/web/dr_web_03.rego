@@ -29,10 +29,8 @@ health_path(r) := object.get(r, ["properties", "siteConfig", "healthCheckPath"],
 
 site_gaps(r) := array.concat(
 	[lib.no_counterpart_message(r, "deploy the app in the secondary region") | not lib.counterpart(r)],
-	[sprintf("no health-check path (siteConfig.healthCheckPath is %v): set one, e.g. /healthz", [health_path(r)]) | not good_path(health_path(r))],
+	[sprintf("no health-check path (siteConfig.healthCheckPath is %v): set one, e.g. /healthz", [health_path(r)]) | not lib.real_path(health_path(r))],
 )
-
-good_path(p) if count(p) > 1
 
 site_result(r) := lib.result(r, "not_applicable", lib.not_primary_message(r), {}) if {
 	not lib.in_primary(r)

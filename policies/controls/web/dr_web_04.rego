@@ -23,7 +23,7 @@ results := [gateway_result(r) | some r in lib.resources_of("microsoft.network/ap
 
 sku_tier(r) := object.get(r, ["properties", "sku", "tier"], null)
 
-zones(r) := object.get(r, "zones", [])
+zones(r) := lib.list_or_empty(object.get(r, "zones", []))
 
 min_instances(r) := object.get(r, ["properties", "autoscaleConfiguration", "minCapacity"], object.get(r, ["properties", "sku", "capacity"], 0))
 

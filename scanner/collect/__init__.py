@@ -1,0 +1,1 @@
+"""Collectors: one module per source (declared files here; Resource Graph and ARM to come)."""
