@@ -19,7 +19,7 @@ from scanner.engine import SEVERITIES, load_policies
 from scanner.errors import EngineError, InputError
 from scanner.files import canonical_json, staged_dir, write_atomic
 from scanner.pipeline import demo_paths, evaluate, load_inputs
-from scanner.render import FILE_NAMES, FORMATS, parse_formats, render
+from scanner.render import FILE_NAMES, FORMATS, parse_formats, render, render_catalogue
 from scanner.results import SCHEMA, exit_code
 
 EXIT_CODES = """\b
@@ -270,6 +270,25 @@ def policies_list(policies_dir: Path | None, as_json: bool) -> None:
     for c in loaded.controls:
         table.add_row(c.id, c.title, c.severity, ", ".join(c.stamps))
     Console(width=120).print(table)
+
+
+@policies.command("doc")
+@_policies_option
+@click.option(
+    "--out",
+    "out_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the catalogue to this file instead of standard output.",
+)
+@guarded
+def policies_doc(policies_dir: Path | None, out_file: Path | None) -> None:
+    """Write the control catalogue as Markdown, generated from the policies' METADATA."""
+    text = render_catalogue(load_policies(policies_dir or asset_dir("policies")).controls)
+    if out_file:
+        write_atomic(out_file, text)
+        click.echo(f"catalogue: {out_file}")
+    else:
+        click.echo(text, nl=False)
 
 
 def load_result(path: Path) -> dict[str, Any]:

@@ -42,6 +42,11 @@ def render(result: dict[str, Any], formats: list[str], out_dir: Path, templates:
     return written
 
 
+def render_catalogue(controls: list[Any], templates: Path | None = None) -> str:
+    """The Markdown control catalogue, from the policies' METADATA."""
+    return _environment(templates or asset_dir("reports")).get_template("catalogue.md.j2").render(controls=controls)
+
+
 def _environment(templates: Path) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates)),

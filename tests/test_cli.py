@@ -208,3 +208,16 @@ def test_help_is_complete(command: list[str]) -> None:
     assert "Usage:" in result.output
     if command and command[0] in ("scan", "evaluate", "report"):
         assert "Exit codes:" in result.output and "3  incomplete" in result.output
+
+
+def test_policies_doc_writes_the_catalogue_from_metadata(tmp_path: Path) -> None:
+    result = run_cli("policies", "doc", "--out", str(tmp_path / "CATALOGUE.md"))
+    assert result.exit_code == 0, result.output
+    text = (tmp_path / "CATALOGUE.md").read_text()
+    assert text.count("\n## DR-") == 31
+    assert (
+        "## DR-DATA-03" in text and "Self-hosted integration runtime high availability" not in text
+    )  # titles, not ref text
+    assert "<https://learn.microsoft.com/azure/data-factory/create-self-hosted-integration-runtime" in text
+    assert "SHIR is not a single point of failure** (critical" in text
+    assert run_cli("policies", "doc").output == text

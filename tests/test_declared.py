@@ -1,0 +1,140 @@
+"""Declared evidence files: formats, LiteLLM mapping, and located errors."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from scanner.collect.declared import load_airflow, load_declared, load_drills, load_model_gateway, stamp_declared
+from scanner.config import load_config
+from scanner.errors import InputError
+
+from .conftest import DEMO, run_cli
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+def test_demo_declared_files_load() -> None:
+    declared = load_declared(load_config(DEMO / "drready.yaml"))
+    assert {d["stamp"] for d in declared["drills"]} == {"storefront", "orders", "assistant"}
+    gateway = declared["stamps"]["assistant"]["model_gateway"]
+    assert gateway["source"] == "drready" and gateway["degraded_mode"]["mode"] == "cached-answers"
+    assert gateway["routes"][0]["timeout_seconds"] == 30 and gateway["routes"][0]["retries"]["max"] == 2
+    assert declared["stamps"]["orders"]["airflow"]["scheduler"]["starts_after"] == ["metadata_db", "dag_storage"]
+
+
+def test_litellm_router_config_maps_to_routes() -> None:
+    gateway = load_model_gateway(DEMO / "copilot-litellm.yaml")
+    assert gateway["source"] == "litellm" and gateway["degraded_mode"] is None
+    chat = next(r for r in gateway["routes"] if r["name"] == "copilot-chat")
+    assert (chat["provider"], chat["model"], chat["region"]) == ("azure", "gpt-4o-mini", "centralus")
+    assert chat["retries"] == {"max": 2, "backoff": "exponential"} and chat["timeout_seconds"] == 30
+    assert chat["circuit_breaker"] is None
+    assert [(f["model"], f["region"]) for f in chat["fallbacks"]] == [("gpt-4o-mini-2", "centralus")]
+
+
+def test_litellm_cooldown_counts_as_circuit_breaker(tmp_path: Path) -> None:
+    text = (DEMO / "copilot-litellm.yaml").read_text() + "  allowed_fails: 3\n  cooldown_time: 60\n"
+    gateway = load_model_gateway(write(tmp_path, "gw.yaml", text))
+    assert gateway["routes"][0]["circuit_breaker"] == {"failures": 3, "cooldown": 60}
+
+
+def test_litellm_unknown_fallback_is_located(tmp_path: Path) -> None:
+    text = (DEMO / "copilot-litellm.yaml").read_text().replace("[copilot-chat-backup]", "[nope]")
+    with pytest.raises(InputError) as info:
+        load_model_gateway(write(tmp_path, "gw.yaml", text))
+    assert "router_settings.fallbacks: fallback 'nope' is not a model_name" in info.value.one_line()
+    assert info.value.location == 17
+
+
+@pytest.mark.parametrize(
+    ("text", "location", "fragment"),
+    [
+        ("schema: drready.model-gateway/v2\nroutes: []\n", 1, "schema"),
+        (
+            "schema: drready.model-gateway/v1\nroutes:\n  - {name: chat, model: m, provider: p, timeout: soon}\n",
+            3,
+            "routes[0].timeout: 'soon' is not a duration",
+        ),
+        (
+            "schema: drready.model-gateway/v1\nroutes:\n  - name: chat\n    model: m\n    provider: p\n    retry: 3\n",
+            6,
+            "routes[0].retry: unknown field",
+        ),
+        ("schema: drready.model-gateway/v1\nroutes: []\ndegraded_mode: {mode: apologise}\n", 3, "degraded_mode.mode"),
+    ],
+)
+def test_model_gateway_errors_name_line_and_field(tmp_path: Path, text: str, location: int, fragment: str) -> None:
+    with pytest.raises(InputError) as info:
+        load_model_gateway(write(tmp_path, "gw.yaml", text))
+    assert info.value.location == location and fragment in info.value.one_line()
+
+
+def test_airflow_and_drill_errors(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match=r"dag_storage.type"):
+        load_airflow(
+            write(tmp_path, "a.yaml", "schema: drready.airflow/v1\nmetadata_db: db\ndag_storage: {type: s3}\n")
+        )
+    config = load_config(DEMO / "drready.yaml")
+    drills = (
+        "schema: drready.drills/v1\ndrills:\n  - stamp: nowhere\n    date: 2026-01-01\n"
+        "    measured: {rto: 1h, rpo: 5m}\n"
+    )
+    with pytest.raises(InputError) as info:
+        load_drills(write(tmp_path, "d.yaml", drills), config)
+    assert info.value.location == 3 and "drills[0].stamp: no stamp named 'nowhere'" in info.value.one_line()
+    bad_date = drills.replace("nowhere", "orders").replace("2026-01-01", "last tuesday")
+    with pytest.raises(InputError, match=r"drills\[0\].date"):
+        load_drills(write(tmp_path, "d.yaml", bad_date), config)
+
+
+def test_drill_ages_and_intervals_are_computed_for_the_policies() -> None:
+    declared = {
+        "drills": [
+            {"stamp": "s", "date": "2026-10-01", "scenario": "region-failover", "measured": {"rto": 30, "rpo": 5}},
+            {"stamp": "s", "date": "2026-11-01", "scenario": "region-failover", "measured": {"rto": 20, "rpo": 5}},
+            {"stamp": "s", "date": "2026-09-01", "scenario": "degraded-mode", "measured": {"rto": 2, "rpo": 0}},
+            {"stamp": "other", "date": "2026-11-20", "scenario": "region-failover", "measured": {"rto": 1, "rpo": 1}},
+        ]
+    }
+    shaped = stamp_declared(declared, "s", "mission-critical", None, date(2026, 11, 26))
+    assert [d["age_days"] for d in shaped["drills"]] == [25, 56]
+    assert shaped["drills"][0]["measured"] == {"rto_minutes": 20, "rpo_minutes": 5}
+    assert [d["age_days"] for d in shaped["degraded_mode_drills"]] == [86]
+    assert shaped["drill_interval_days"] == 90
+    assert stamp_declared(declared, "s", "standard", None, date(2026, 11, 26))["drill_interval_days"] == 180
+    assert stamp_declared(declared, "s", "standard", 30 * 1440, date(2026, 11, 26))["drill_interval_days"] == 30
+
+
+def test_bad_declared_file_fails_the_scan_with_its_location(demo_copy: Path, tmp_path: Path) -> None:
+    gateway = demo_copy / "model-gateway.yaml"
+    gateway.write_text(gateway.read_text().replace("timeout: 30s", "timeout: thirty"))
+    out = tmp_path / "out"
+    result = run_cli(
+        "scan",
+        "--config",
+        str(demo_copy / "drready.yaml"),
+        "--snapshot",
+        str(demo_copy / "snapshot.json"),
+        "--out",
+        str(out),
+    )
+    assert result.exit_code == 2
+    assert "model-gateway.yaml:8: routes[0].timeout" in result.output
+    assert not out.exists()
+
+
+def test_findings_on_declared_evidence_say_so(tmp_path: Path) -> None:
+    run_cli("scan", "--demo", "--out", str(tmp_path), "--format", "json,md")
+    findings = json.loads((tmp_path / "result.json").read_text())["findings"]
+    declared = {f["control"] for f in findings if f["declared"]}
+    assert {"DR-OPS-01", "DR-AI-01", "DR-AI-05", "DR-K8S-07"} <= declared
+    assert not any(f["declared"] for f in findings if f["control"] == "DR-WEB-01")
+    assert "(declared, not observed)" in (tmp_path / "report.md").read_text()
