@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -53,3 +54,17 @@ def demo_copy(tmp_path: Path) -> Path:
         if path.suffix in (".yaml", ".json"):
             shutil.copy(path, tmp_path / path.name)
     return tmp_path
+
+
+def opa_eval_all(opa: str, controls: list[Any], doc: dict[str, Any], tmp_path: Path) -> dict[str, Any]:
+    """Every control's results on OPA in one process (a control whose results are undefined is left out)."""
+    (tmp_path / "input.json").write_text(json.dumps(doc))
+    where = {c.id: c.package.split(".")[2:] for c in controls}
+    query = f"{{cid: r | some cid, p in {json.dumps(where)}; r := data.drready.controls[p[0]][p[1]].results}}"
+    run = subprocess.run(
+        [opa, "eval", "-d", str(POLICIES), "-i", str(tmp_path / "input.json"), "--format", "json", query],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(run.stdout)["result"][0]["expressions"][0]["value"]

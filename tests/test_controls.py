@@ -137,3 +137,31 @@ def test_function_names_with_two_arities_are_refused(tmp_path) -> None:
     check_function_arities(policies().modules)  # the shipped policies (test modules never reach rego-cpp)
     with pytest.raises(EngineError, match="function gaps takes 2 argument"):
         check_function_arities({"a.rego": "package a\ngaps(r) := [r]\n", "b.rego": "package b\ngaps(r, x) := [r, x]\n"})
+
+
+def test_the_demo_gives_identical_results_on_both_engines(tmp_path) -> None:
+    from datetime import date
+
+    from scanner.pipeline import load_inputs, policy_input
+    from scanner.stamps import resolve_stamps
+
+    from .conftest import DEMO, opa_eval_all
+
+    opa = opa_binary()
+    if not opa:
+        pytest.skip("opa not installed")
+    inputs = load_inputs(DEMO / "drready.yaml", DEMO / "snapshot.json", POLICIES)
+    key = lambda r: (r["resource"], r["status"], r["message"])  # noqa: E731
+    compared = 0
+    for stamp in resolve_stamps(inputs.config, inputs.snapshot):
+        controls = [c for c in policies().controls if c.applies_to_kind(stamp.stamp.kind)]
+        doc = policy_input(stamp, inputs, date(2026, 11, 26))
+        embedded = engine().evaluate(controls, doc)
+        on_opa = opa_eval_all(opa, controls, doc, tmp_path)
+        for control in controls:
+            assert sorted(on_opa.get(control.id, []), key=key) == sorted(embedded[control.id], key=key), (
+                stamp.name,
+                control.id,
+            )
+            compared += len(embedded[control.id])
+    assert compared >= 100

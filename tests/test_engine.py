@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
 import shutil
-import subprocess
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -16,7 +14,7 @@ from scanner.engine import load_policies
 from scanner.engine.embedded import EmbeddedEngine
 from scanner.errors import EngineError
 
-from .conftest import POLICIES, arm, opa_binary
+from .conftest import POLICIES, arm, opa_binary, opa_eval_all
 
 # The Rego test rules run on the real OPA binary (`opa test`, in make test). They cannot yet run on
 # rego-cpp 1.5.2 as well: its `with input as` crashes the process (segmentation fault) when the rule
@@ -46,20 +44,6 @@ def policy_input(rel: str, primary: str, secondary: str) -> dict[str, Any]:
         "authorization": [],
         "declared": stamp_declared({}, "s", "standard", None, date(2026, 11, 26)),
     }
-
-
-def opa_eval_all(opa: str, controls: list, doc: dict[str, Any], tmp_path: Path) -> dict[str, Any]:
-    """Every control's results on OPA in one process (a control whose results are undefined is left out)."""
-    (tmp_path / "input.json").write_text(json.dumps(doc))
-    where = {c.id: c.package.split(".")[2:] for c in controls}
-    query = f"{{cid: r | some cid, p in {json.dumps(where)}; r := data.drready.controls[p[0]][p[1]].results}}"
-    run = subprocess.run(
-        [opa, "eval", "-d", str(POLICIES), "-i", str(tmp_path / "input.json"), "--format", "json", query],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return json.loads(run.stdout)["result"][0]["expressions"][0]["value"]
 
 
 @pytest.mark.parametrize(("rel", "primary", "secondary"), REAL_BODIES)
