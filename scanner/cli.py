@@ -19,7 +19,7 @@ from scanner.engine import SEVERITIES, load_policies
 from scanner.errors import EngineError, InputError
 from scanner.files import canonical_json, staged_dir, write_atomic
 from scanner.pipeline import demo_paths, evaluate, load_inputs
-from scanner.render import FILE_NAMES, FORMATS, parse_formats, render, render_catalogue
+from scanner.render import FILE_NAMES, FORMATS, parse_formats, render, render_catalogue, render_runbook
 from scanner.results import SCHEMA, exit_code
 
 EXIT_CODES = """\b
@@ -238,6 +238,49 @@ def report(
     for fmt in chosen:
         click.echo(f"{fmt:>5}: {out_dir / FILE_NAMES[fmt]}")
     sys.exit(_exit(result, fail_on, allow_unknown))
+
+
+@main.command(epilog=EXIT_CODES)
+@click.option("--stamp", "stamp_name", required=True, help="The stamp to write the runbook for.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), help="drready.yaml.")
+@click.option(
+    "--snapshot",
+    "snapshot_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Snapshot file (drready.snapshot/v1).",
+)
+@click.option("--demo", is_flag=True, help="Use the bundled demo estate.")
+@click.option(
+    "--out",
+    "out_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the runbook to this file instead of standard output.",
+)
+@_policies_option
+@guarded
+def runbook(
+    stamp_name: str,
+    config_path: Path | None,
+    snapshot_path: Path | None,
+    demo: bool,
+    out_file: Path | None,
+    policies_dir: Path | None,
+) -> None:
+    """Write a Markdown failover runbook for one stamp, in dependency order, from the actual estate."""
+    if demo:
+        config_path, snapshot_path = demo_paths()
+    if config_path is None or snapshot_path is None:
+        raise click.UsageError("give --config and --snapshot, or --demo")
+    result = evaluate(load_inputs(config_path, snapshot_path, policies_dir))
+    try:
+        text = render_runbook(result, stamp_name)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--stamp") from exc
+    if out_file:
+        write_atomic(out_file, text)
+        click.echo(f"runbook: {out_file}")
+    else:
+        click.echo(text, nl=False)
 
 
 @main.group()

@@ -116,6 +116,14 @@ class Waiver(_Strict):
         return self
 
 
+class CapabilityOverride(_Strict):
+    """A user's own figure for a recovery mechanism (policies/data/capabilities)."""
+
+    rpo: Minutes | None = None
+    rto: Minutes | None = None
+    source: str = "drready.yaml override"
+
+
 class ConfigModel(_Strict):
     version: Literal[1] = 1
     scope: Scope = Scope()
@@ -123,6 +131,7 @@ class ConfigModel(_Strict):
     stamps: list[Stamp] = Field(min_length=1)
     waivers: list[Waiver] = []
     declared: Declared = Declared()
+    capabilities: dict[str, CapabilityOverride] = {}
 
 
 class Config:

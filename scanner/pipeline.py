@@ -16,6 +16,7 @@ from scanner.assets import asset_dir
 from scanner.collect.declared import load_declared, stamp_declared
 from scanner.config import Config, load_config
 from scanner.engine import Control, Policies, load_policies, make_engine
+from scanner.recovery import SPOF_CONTROL, TARGET_CONTROL, analyse, load_capabilities, recovery_findings
 from scanner.results import SCHEMA, apply_waivers, findings_for_stamp, sort_findings, stamp_summary
 from scanner.snapshot import Snapshot, load_snapshot
 from scanner.stamps import ResolvedStamp, resolve_stamps
@@ -42,11 +43,14 @@ def load_inputs(config_path: str | Path, snapshot_path: str | Path, policies_dir
     return ScanInputs(config, snapshot, policies, load_declared(config))
 
 
+RECOVERY_CONTROLS = {SPOF_CONTROL["id"], TARGET_CONTROL["id"]}
+
+
 def check_waivers(config: Config, snapshot: Snapshot, policies: Policies) -> None:
     """A waiver naming an unknown control or resource is an error, not a silent no-op."""
     known_ids = {str(r["id"]).lower() for r in snapshot.resources}
     for i, waiver in enumerate(config.waivers):
-        if policies.control(waiver.control) is None:
+        if policies.control(waiver.control) is None and waiver.control not in RECOVERY_CONTROLS:
             raise config.error(("waivers", i, "control"), f"no control {waiver.control} in the policies")
         resource = (waiver.resource or "").lower()
         if resource and resource not in known_ids and not resource.startswith("stamp/"):
@@ -92,12 +96,16 @@ def evaluate(inputs: ScanInputs, engine_name: str = "embedded", now: datetime | 
     now = now or generated_now()
     engine = make_engine(engine_name, inputs.policies)
     stamps = resolve_stamps(inputs.config, inputs.snapshot)
+    caps = load_capabilities(inputs.policies.root, inputs.config)
     findings: list[dict[str, Any]] = []
     per_stamp: dict[str, list[dict[str, Any]]] = {}
+    recovery: dict[str, dict[str, Any]] = {}
     for stamp in stamps:
         controls = [c for c in inputs.policies.controls if c.applies_to_kind(stamp.stamp.kind)]
-        raw = engine.evaluate(controls, policy_input(stamp, inputs, now.date()))
-        per_stamp[stamp.name] = findings_for_stamp(stamp, controls, raw, inputs.snapshot.errors)
+        doc = policy_input(stamp, inputs, now.date())
+        stamp_findings = findings_for_stamp(stamp, controls, engine.evaluate(controls, doc), inputs.snapshot.errors)
+        recovery[stamp.name] = analyse(doc["stamp"], stamp.resources, stamp_findings, doc["declared"], caps)
+        per_stamp[stamp.name] = stamp_findings + recovery_findings(doc["stamp"], recovery[stamp.name], stamp_findings)
         findings += per_stamp[stamp.name]
     waivers = apply_waivers(findings, inputs.config.waivers, now.date())
     return {
@@ -111,8 +119,11 @@ def evaluate(inputs: ScanInputs, engine_name: str = "embedded", now: datetime | 
             "collected_at": inputs.snapshot.collected_at,
             "resources": len(inputs.snapshot.resources),
         },
-        "controls": [_control_json(c) for c in inputs.policies.controls],
-        "stamps": [stamp_summary(s, per_stamp[s.name]) | {"line": inputs.config.stamp_line(s.name)} for s in stamps],
+        "controls": [_control_json(c) for c in inputs.policies.controls] + [SPOF_CONTROL, TARGET_CONTROL],
+        "stamps": [
+            stamp_summary(s, per_stamp[s.name], recovery[s.name]) | {"line": inputs.config.stamp_line(s.name)}
+            for s in stamps
+        ],
         "findings": sort_findings(findings),
         "waivers": waivers,
         "errors": inputs.snapshot.errors,

@@ -42,6 +42,21 @@ def render(result: dict[str, Any], formats: list[str], out_dir: Path, templates:
     return written
 
 
+def render_runbook(result: dict[str, Any], stamp_name: str, templates: Path | None = None) -> str:
+    """The failover runbook of one stamp, in dependency order, from a result's recovery graph."""
+    stamp = next((s for s in result["stamps"] if s["name"] == stamp_name), None)
+    if stamp is None:
+        names = ", ".join(s["name"] for s in result["stamps"])
+        raise ValueError(f"no stamp named '{stamp_name}' (stamps: {names})")
+    rec = stamp["recovery"]
+    gaps = sorted(
+        (f for f in result["findings"] if f["stamp"] == stamp_name and is_gap(f)),
+        key=lambda f: SEVERITY_RANK[f["severity"]],
+    )
+    template = _environment(templates or asset_dir("reports")).get_template("runbook.md.j2")
+    return template.render(r=result, s=stamp, rec=rec, gaps=gaps, labels={st["id"]: st["label"] for st in rec["steps"]})
+
+
 def render_catalogue(controls: list[Any], templates: Path | None = None) -> str:
     """The Markdown control catalogue, from the policies' METADATA."""
     return _environment(templates or asset_dir("reports")).get_template("catalogue.md.j2").render(controls=controls)
@@ -57,6 +72,8 @@ def _environment(templates: Path) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["md"] = md_escape
+    env.filters["figure"] = figure
+    env.filters["path_text"] = path_text
     env.filters["duration"] = duration
     env.filters["verdict"] = lambda v: VERDICT_LABEL.get(v, v)
     env.globals["css"] = (
@@ -84,6 +101,20 @@ def duration(minutes: Any) -> str:
     hours, mins = divmod(rest, 60)
     parts = [f"{days}d" if days else "", f"{hours}h" if hours else "", f"{mins}m" if mins else ""]
     return "".join(parts) or "0m"
+
+
+def figure(value: Any) -> str:
+    """A recovery figure: minutes as a duration, or 'unbounded' / 'unknown'."""
+    return value if isinstance(value, str) else duration(value)
+
+
+def path_text(steps: list[dict[str, Any]]) -> str:
+    """'PostgreSQL geo-restore (assumed 12h) -> Bring up API apps (assumed 30m) -> ...'."""
+    parts = []
+    for s in steps:
+        basis = {"published": "", "assumed": "assumed ", "override": "your figure "}.get(s["basis"] or "", "")
+        parts.append(f"{s['label']} ({basis}{figure(s['rto_minutes'])})")
+    return " → ".join(parts) or "no recovery steps"
 
 
 def view_model(result: dict[str, Any]) -> dict[str, Any]:

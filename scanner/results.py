@@ -65,6 +65,7 @@ def _finding(
         "message": str(item.get("message", "")),
         "evidence": item.get("evidence") or {},
         "declared": bool(item.get("declared", False)),
+        "mechanism": item.get("mechanism"),
         "waiver": None,
     }
 
@@ -82,6 +83,7 @@ def _unknown(control: Control, stamp: ResolvedStamp, resource: dict[str, Any], m
         "message": message,
         "evidence": {},
         "declared": False,
+        "mechanism": None,
         "waiver": None,
     }
 
@@ -200,7 +202,7 @@ def is_gap(finding: dict[str, Any]) -> bool:
     return finding["status"] == "fail" and finding["waiver"] is None
 
 
-def stamp_summary(stamp: ResolvedStamp, findings: list[dict[str, Any]]) -> dict[str, Any]:
+def stamp_summary(stamp: ResolvedStamp, findings: list[dict[str, Any]], recovery: dict[str, Any]) -> dict[str, Any]:
     counts = {s: 0 for s in STATUSES} | {"waived": 0}
     earned = possible = 0
     for f in findings:
@@ -223,11 +225,13 @@ def stamp_summary(stamp: ResolvedStamp, findings: list[dict[str, Any]]) -> dict[
         "counts": counts,
         "score": round(100 * earned / possible) if possible else None,
         "verdict": verdict(findings),
-        "recovery": None,
+        "recovery": recovery,
     }
 
 
 def verdict(findings: list[dict[str, Any]]) -> str:
+    """not_ready: an open high/critical gap (a missed RPO/RTO target is one: DR-TGT-01); at_risk: lesser
+    gaps; unknown: nothing failing but something not known; ready otherwise."""
     gaps = [SEVERITY_RANK[f["severity"]] for f in findings if is_gap(f) and f["severity"] != "info"]
     if any(rank <= SEVERITY_RANK["high"] for rank in gaps):
         return "not_ready"

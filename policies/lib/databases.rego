@@ -62,8 +62,19 @@ no_zone_ha(r, cli) := [] if {
 
 server_gaps(r, cli) := array.concat(no_copy(r, cli), no_zone_ha(r, cli))
 
-# The result for one server; `what` names the engine ("PostgreSQL", "MySQL").
-server_result(r, what, cli) := lib.result(
+# The recovery mechanism of a server: pg_/mysql_ replica promotion, geo-restore, or none.
+server_mechanism(r, cli) := concat("", [mechanism_prefix[cli], "_replica_promote"]) if {
+	count(replicas_in_secondary(r)) > 0
+} else := concat("", [mechanism_prefix[cli], "_geo_restore"]) if {
+	geo_backup_lands_in_secondary(r)
+} else := "none"
+
+mechanism_prefix := {"postgres": "pg", "mysql": "mysql"}
+
+# The result for one server, with its recovery mechanism; `what` names the engine ("PostgreSQL").
+server_result(r, what, cli) := lib.with_mechanism(server_assessment(r, what, cli), server_mechanism(r, cli))
+
+server_assessment(r, what, cli) := lib.result(
 	r, "not_applicable",
 	sprintf("%s is a read replica of %s: it is assessed through its source server", [lib.name_of(r), prop(r, ["sourceServerResourceId"])]),
 	evidence(r),

@@ -152,3 +152,13 @@ else := []
 
 # Declared evidence the stamp's files provide (Python passes null when a file is not named).
 declared(name) := input.declared[name] if is_object(input.declared[name])
+
+# Data-store controls say which recovery mechanism protects the resource (policies/data/capabilities):
+# the recovery graph in Python estimates RPO and RTO from it.
+with_mechanism(result, mechanism) := object.union(result, {"mechanism": mechanism})
+
+storage_mechanism(sku) := "storage_read_access" if sku in {"Standard_RAGRS", "Standard_RAGZRS"}
+
+else := "storage_geo_failover" if sku in geo_storage_skus
+
+else := "none"

@@ -20,7 +20,7 @@ package drready.controls.data.dr_data_04
 
 import data.drready.lib
 
-results := [lake_result(r) | some r in lib.resources_of("microsoft.storage/storageaccounts")]
+results := [lib.with_mechanism(lake_result(r), lib.storage_mechanism(sku(r))) | some r in lib.resources_of("microsoft.storage/storageaccounts")]
 
 sku(r) := object.get(r, ["sku", "name"], null)
 

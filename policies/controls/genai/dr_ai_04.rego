@@ -23,7 +23,7 @@ import data.drready.lib.databases
 
 results := array.concat(
 	[db_result(r) | some r in lib.resources_of("microsoft.dbforpostgresql/flexibleservers")],
-	[blob_result(r) | some r in lib.resources_of("microsoft.storage/storageaccounts")],
+	[with_blob_mechanism(r) | some r in lib.resources_of("microsoft.storage/storageaccounts")],
 )
 
 not_langfuse(r) := lib.result(r, "not_applicable", sprintf("%s is not tagged as a Langfuse store (drready-role langfuse-db or langfuse-blob)", [lib.name_of(r)]), {"drready-role": object.get(r, ["tags", "drready-role"], null)})
@@ -43,3 +43,7 @@ blob_result(r) := not_langfuse(r) if {
 	sprintf("Langfuse blob storage %s is %v: traces and media are lost with %s. Set sku.name to Standard_GZRS or Standard_RAGZRS (az storage account update -n %s -g %s --sku Standard_RAGZRS)", [lib.name_of(r), object.get(r, ["sku", "name"], null), r.location, lib.name_of(r), lib.resource_group(r)]),
 	{"sku.name": object.get(r, ["sku", "name"], null)},
 )
+
+with_blob_mechanism(r) := lib.with_mechanism(blob_result(r), lib.storage_mechanism(object.get(r, ["sku", "name"], ""))) if {
+	lib.has_role(r, "langfuse-blob")
+} else := blob_result(r)

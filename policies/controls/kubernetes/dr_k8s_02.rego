@@ -17,7 +17,11 @@ package drready.controls.kubernetes.dr_k8s_02
 
 import data.drready.lib
 
-results := [standby_result(r) | some r in lib.resources_of("microsoft.containerservice/managedclusters")]
+results := [lib.with_mechanism(standby_result(r), mechanism(r)) | some r in lib.resources_of("microsoft.containerservice/managedclusters")]
+
+mechanism(r) := "cluster_standby" if standby(r)
+
+else := "none"
 
 version(r) := object.get(r, ["properties", "currentKubernetesVersion"], object.get(r, ["properties", "kubernetesVersion"], ""))
 

@@ -24,7 +24,12 @@ import data.drready.lib
 
 vaults := lib.resources_of("microsoft.dataprotection/backupvaults")
 
-results := [backup_result(r) | some r in lib.resources_of("microsoft.containerservice/managedclusters")]
+results := [lib.with_mechanism(backup_result(r), mechanism(r)) | some r in lib.resources_of("microsoft.containerservice/managedclusters")]
+
+mechanism(r) := "aks_backup_restore" if {
+	some v in protecting(r)
+	cross_region(v)
+} else := "none"
 
 protecting(r) := [v |
 	some v in vaults

@@ -21,7 +21,13 @@ package drready.controls.kubernetes.dr_k8s_04
 
 import data.drready.lib
 
-results := [assess(r) | some r in lib.resources_of("microsoft.documentdb/databaseaccounts")]
+results := [lib.with_mechanism(assess(r), mechanism(r)) | some r in lib.resources_of("microsoft.documentdb/databaseaccounts")]
+
+mechanism(r) := "cosmos_single_region" if {
+	count(location_names(r)) < 2
+} else := "cosmos_multi_write" if {
+	prop(r, ["enableMultipleWriteLocations"]) == true
+} else := "cosmos_failover"
 
 prop(r, path) := object.get(r, array.concat(["properties"], path), null)
 

@@ -25,7 +25,7 @@ geo_skus := {"Standard_GRS", "Standard_RAGRS", "Standard_GZRS", "Standard_RAGZRS
 
 read_access_skus := {"Standard_RAGRS", "Standard_RAGZRS"}
 
-results := [assess(r) | some r in lib.resources_of("microsoft.storage/storageaccounts")]
+results := [lib.with_mechanism(assess(r), lib.storage_mechanism(sku(r))) | some r in lib.resources_of("microsoft.storage/storageaccounts")]
 
 sku(r) := object.get(r, ["sku", "name"], null)
 

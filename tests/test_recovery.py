@@ -1,0 +1,245 @@
+"""The recovery graph: construction per stamp kind, RPO/RTO arithmetic, properties, runbooks."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from scanner.config import load_config
+from scanner.errors import InputError
+from scanner.pipeline import evaluate, load_inputs
+from scanner.recovery import UNBOUNDED, UNKNOWN, Capabilities, critical_path, load_capabilities, worst_rpo
+from scanner.results import verdict
+
+from .conftest import DEMO, POLICIES, run_cli
+
+CAPS = load_capabilities(POLICIES, None)
+
+
+@cache
+def demo_result() -> dict[str, Any]:
+    return evaluate(load_inputs(DEMO / "drready.yaml", DEMO / "snapshot.json", POLICIES))
+
+
+def recovery(name: str) -> dict[str, Any]:
+    return next(s["recovery"] for s in demo_result()["stamps"] if s["name"] == name)
+
+
+def step_ids(name: str) -> set[str]:
+    return {s["id"] for s in recovery(name)["steps"]}
+
+
+def test_every_capability_names_its_source_and_basis() -> None:
+    data = json.loads((POLICIES / "data" / "capabilities" / "data.json").read_text())
+    for name, m in data["mechanisms"].items():
+        assert m["basis"] in ("published", "assumed", "unknown"), name
+        if name != "unknown":
+            assert m["source"].startswith("https://learn.microsoft.com/"), name
+            assert m["note"] and m["do"] and m["validate"] and m["failback"], name
+
+
+def test_web_graph_switches_traffic_after_apps_gateway_and_secrets() -> None:
+    rec = recovery("storefront")
+    assert {"apps", "gateway", "secrets", "traffic"} <= step_ids("storefront")
+    edges = {tuple(e) for e in rec["edges"]}
+    assert {("apps", "traffic"), ("gateway", "traffic"), ("secrets", "apps")} <= edges
+    assert all(("data:" in u) for u, v in edges if v == "apps" and u != "secrets")
+    assert rec["achieved"]["source"] == "drill 2026-10-14" and rec["estimate"]["rpo_minutes"] == UNBOUNDED
+
+
+def test_data_graph_has_databricks_factory_and_shir() -> None:
+    assert {"databricks", "factory", "shir"} <= step_ids("lakehouse")
+    assert recovery("lakehouse")["estimate"]["rto_minutes"] == UNBOUNDED  # the ZRS raw lake has no copy
+
+
+def test_kubernetes_graph_orders_airflow_after_its_database_dags_and_cluster() -> None:
+    rec = recovery("orders")
+    airflow_inputs = {u for u, v in rec["edges"] if v == "airflow"}
+    assert any("psql-orders-cus" in u for u in airflow_inputs)
+    assert any(u.startswith("aks:") for u in airflow_inputs)
+    mechanisms = {s["id"].split("/")[-1]: s["mechanism"] for s in rec["steps"]}
+    assert mechanisms["cosmos-orders-cus"] == "cosmos_single_region"
+    assert mechanisms["cosmos-catalog-cus"] == "cosmos_failover"
+    assert mechanisms["psql-orders-cus"] == "pg_geo_restore" and mechanisms["mysql-payments-cus"] == "mysql_geo_restore"
+    assert rec["drill"]["stale"] is True and rec["achieved"]["source"] == "estimate"
+
+
+def test_genai_graph_routes_model_calls() -> None:
+    rec = recovery("assistant")
+    assert "models" in step_ids("assistant")
+    steps = {s["id"]: s for s in rec["steps"]}
+    assert steps["models"]["mechanism"] == "model_fallback"
+    langfuse = next(s for s in rec["steps"] if "psql-langfuse-cus" in s["id"])
+    assert langfuse["mechanism"] == "pg_replica_promote"  # the replica is in East US, the stamp's secondary
+    assert rec["estimate"]["rto_minutes"] == 300  # Langfuse blob failover (60) + Databricks jobs (240)
+    assert [s["label"] for s in rec["estimate"]["rto_path"]][-1] == "Resume Databricks jobs"
+
+
+def test_demo_report_shows_recovery_for_every_stamp(tmp_path: Path) -> None:
+    run_cli("scan", "--demo", "--out", str(tmp_path), "--format", "md,html")
+    md = (tmp_path / "report.md").read_text()
+    assert md.count("- RTO ") == 6 and md.count("- RPO ") == 6
+    assert "set by: Recover Langfuse store stnwlangfusecus \\(1h\\) → Resume Databricks jobs \\(assumed 4h\\)" in md
+    assert "Assumed figures" in md
+    assert "Recovery step" in (tmp_path / "report.html").read_text()
+
+
+def graph(nodes: dict[str, tuple[Any, Any, bool]], edges: list[tuple[str, str]]) -> nx.DiGraph:
+    g = nx.DiGraph()
+    for name, (rto, rpo, stateful) in nodes.items():
+        g.add_node(name, rto=rto, rpo=rpo, stateful=stateful, label=name, mechanism="m", basis="assumed")
+    g.add_node("restored", rto=0, rpo=None, stateful=False, label="restored", mechanism=None, basis=None)
+    g.add_edges_from(edges)
+    for n in nodes:
+        if g.out_degree(n) == 0:
+            g.add_edge(n, "restored")
+    return g
+
+
+def test_rto_is_the_longest_path_and_rpo_the_worst_store() -> None:
+    g = graph(
+        {"db": (60, 15, True), "blob": (30, 5, True), "app": (20, None, False), "dns": (7, None, False)},
+        [("db", "app"), ("blob", "app"), ("app", "dns")],
+    )
+    assert critical_path(g) == (87, ["db", "app", "dns"])
+    assert worst_rpo(g) == (15, ["db"])
+
+
+def test_unbounded_and_unknown_propagate() -> None:
+    g = graph({"db": (UNKNOWN, UNKNOWN, True), "app": (20, None, False)}, [("db", "app")])
+    assert critical_path(g)[0] == UNKNOWN and worst_rpo(g)[0] == UNKNOWN
+    g = graph(
+        {"db": (UNKNOWN, UNKNOWN, True), "lrs": (UNBOUNDED, UNBOUNDED, True), "app": (20, None, False)},
+        [("db", "app"), ("lrs", "app")],
+    )
+    assert critical_path(g) == (UNBOUNDED, ["lrs", "app"]) and worst_rpo(g)[0] == UNBOUNDED
+
+
+def test_capability_overrides_and_unknown_mechanisms(tmp_path: Path) -> None:
+    config_text = (
+        DEMO / "drready.yaml"
+    ).read_text() + "capabilities:\n  pg_geo_restore: {rto: 2h, source: our drill}\n"
+    (tmp_path / "drready.yaml").write_text(config_text)
+    caps = load_capabilities(POLICIES, load_config(tmp_path / "drready.yaml"))
+    figure = caps.figure("pg_geo_restore")
+    assert (figure["rto"], figure["rpo"], figure["source"]) == (120, 60, "our drill")  # rpo keeps its default
+    assert (caps.figure("pg_geo_restore")["rto"], caps.figure("pg_geo_restore")["basis"]) == (120, "override")
+    (tmp_path / "drready.yaml").write_text(config_text.replace("pg_geo_restore", "pg_teleport"))
+    with pytest.raises(InputError, match=r"capabilities.pg_teleport: no recovery mechanism"):
+        load_capabilities(POLICIES, load_config(tmp_path / "drready.yaml"))
+
+
+figures = st.one_of(st.integers(min_value=0, max_value=10_000), st.just(UNBOUNDED), st.just(UNKNOWN))
+
+
+def rank(figure: Any) -> tuple[int, int]:
+    return (2, 0) if figure == UNBOUNDED else (1, 0) if figure == UNKNOWN else (0, figure)
+
+
+@st.composite
+def dags(draw: st.DrawFn) -> tuple[dict[str, tuple[Any, Any, bool]], list[tuple[str, str]]]:
+    n = draw(st.integers(min_value=1, max_value=7))
+    names = [f"s{i}" for i in range(n)]
+    nodes = {name: (draw(figures), draw(figures), draw(st.booleans())) for name in names}
+    edges = [(names[i], names[j]) for i in range(n) for j in range(i + 1, n) if draw(st.booleans())]
+    return nodes, edges
+
+
+@settings(max_examples=200, deadline=None)
+@given(dags(), st.data())
+def test_adding_a_dependency_never_shortens_rto(dag: Any, data: st.DataObject) -> None:
+    nodes, edges = dag
+    names = list(nodes)
+    i = data.draw(st.integers(min_value=0, max_value=len(names) - 1))
+    j = data.draw(st.integers(min_value=0, max_value=len(names) - 1))
+    before = critical_path(graph(nodes, edges))[0]
+    if i < j:  # keep it acyclic: edges only point forward
+        after = critical_path(graph(nodes, [*edges, (names[i], names[j])]))[0]
+        assert rank(after) >= rank(before)
+
+
+@settings(max_examples=200, deadline=None)
+@given(dags(), st.data())
+def test_a_stronger_mechanism_never_worsens_rpo(dag: Any, data: st.DataObject) -> None:
+    nodes, edges = dag
+    name = data.draw(st.sampled_from(list(nodes)))
+    rto, rpo, stateful = nodes[name]
+    stronger = data.draw(figures.filter(lambda f: rank(f) <= rank(rpo)))
+    before = worst_rpo(graph(nodes, edges))[0]
+    after = worst_rpo(graph({**nodes, name: (rto, stronger, stateful)}, edges))[0]
+    assert rank(after) <= rank(before)
+
+
+VERDICT_RANK = {"ready": 0, "at_risk": 1, "unknown": 2, "not_ready": 3}
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    rto=st.integers(min_value=1, max_value=300),
+    rpo=st.integers(min_value=0, max_value=30),
+    age=st.integers(min_value=0, max_value=400),
+)
+def test_removing_a_drill_that_met_its_targets_never_makes_a_verdict_better(rto: int, rpo: int, age: int) -> None:
+    """A drill that met the stamp's targets is evidence for readiness: without it the verdict is no better."""
+    from scanner.recovery import analyse, recovery_findings
+
+    stamp = {
+        "name": "s",
+        "kind": "web",
+        "primary_region": "centralus",
+        "secondary_region": "eastus2",
+        "targets": {"rto_minutes": 300, "rpo_minutes": 30},
+    }
+    drill = {
+        "date": "2026-01-01",
+        "age_days": age,
+        "scenario": "region-failover",
+        "measured": {"rto_minutes": rto, "rpo_minutes": rpo},
+    }
+    storage = [
+        {
+            "control": "DR-WEB-01",
+            "status": "pass",
+            "mechanism": "storage_read_access",
+            "resource": "/st",
+            "resource_name": "st",
+            "resource_type": "microsoft.storage/storageaccounts",
+        }
+    ]
+
+    def stamp_verdict(drills: list[dict[str, Any]]) -> str:
+        declared = {"drills": drills, "drill_interval_days": 90}
+        rec = analyse(stamp, [], storage, declared, CAPS)
+        return verdict(recovery_findings(stamp, rec, storage))
+
+    assert VERDICT_RANK[stamp_verdict([])] >= VERDICT_RANK[stamp_verdict([drill])]
+
+
+@pytest.mark.parametrize("stamp", ["storefront", "lakehouse", "orders", "batch", "assistant", "copilot"])
+def test_runbook_for_each_demo_stamp_is_in_dependency_order(stamp: str, tmp_path: Path) -> None:
+    out = tmp_path / "runbook.md"
+    result = run_cli("runbook", "--demo", "--stamp", stamp, "--out", str(out))
+    assert result.exit_code == 0, result.output
+    text = out.read_text()
+    rec = recovery(stamp)
+    headings = [line.split(". ", 1)[1] for line in text.splitlines() if line.startswith("### ")]
+    assert headings == [s["label"] for s in rec["steps"]]
+    position = {s["id"]: i for i, s in enumerate(rec["steps"])}
+    assert all(position[u] < position[v] for u, v in rec["edges"])
+    assert "## Failback" in text and "Expected duration" in text and "Validate:" in text
+
+
+def test_runbook_for_an_unknown_stamp_is_a_usage_error() -> None:
+    result = run_cli("runbook", "--demo", "--stamp", "nope")
+    assert result.exit_code == 2 and "no stamp named 'nope'" in result.output
+
+
+def test_capabilities_type_is_what_the_graph_reads() -> None:
+    assert isinstance(CAPS, Capabilities) and CAPS.figure("no-such")["basis"] == "unknown"
