@@ -19,8 +19,17 @@ from scanner.engine import SEVERITIES, load_policies
 from scanner.errors import EngineError, InputError
 from scanner.files import canonical_json, staged_dir, write_atomic
 from scanner.pipeline import demo_paths, evaluate, load_inputs
-from scanner.render import FILE_NAMES, FORMATS, parse_formats, render, render_catalogue, render_runbook
-from scanner.results import SCHEMA, exit_code
+from scanner.render import (
+    FILE_NAMES,
+    FORMATS,
+    parse_formats,
+    render,
+    render_catalogue,
+    render_diff,
+    render_runbook,
+    render_trend,
+)
+from scanner.results import SCHEMA, diff_results, exit_code
 
 EXIT_CODES = """\b
 Exit codes:
@@ -283,6 +292,51 @@ def runbook(
         click.echo(text, nl=False)
 
 
+@main.command(epilog=EXIT_CODES)
+@click.argument("old_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("new_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Also write diff.md and diff.json into this folder.",
+)
+@click.option("--fail-on-new", is_flag=True, help="Exit 1 when NEW has a gap that OLD did not have.")
+@guarded
+def diff(old_file: Path, new_file: Path, out_dir: Path | None, fail_on_new: bool) -> None:
+    """Compare two results (drready.result/v1): new, resolved and changed findings, score and RPO/RTO."""
+    changes = diff_results(load_result(old_file), load_result(new_file))
+    text = render_diff(changes)
+    if out_dir:
+        with staged_dir(out_dir) as stage:
+            (stage / "diff.md").write_text(text, encoding="utf-8")
+            (stage / "diff.json").write_text(canonical_json(changes), encoding="utf-8")
+    click.echo(text, nl=False)
+    sys.exit(1 if fail_on_new and changes["new_gaps"] else 0)
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("out/trend"),
+    show_default=True,
+    help="Folder for trend.html and trend.csv.",
+)
+@guarded
+def trend(inputs: tuple[Path, ...], out_dir: Path) -> None:
+    """Each stamp's score and RPO/RTO over time, from result files or folders of them (*.json)."""
+    files = sorted({f for p in inputs for f in (sorted(p.rglob("*.json")) if p.is_dir() else [p])})
+    results = [r for r in (load_result(f, strict=not any(p.is_dir() for p in inputs)) for f in files) if r]
+    if not results:
+        raise InputError(str(inputs[0]), None, "no drready results (schema drready.result/v1) found")
+    with staged_dir(out_dir) as stage:
+        render_trend(results, stage)
+    click.echo(f"trend: {out_dir / 'trend.html'} ({len(results)} results)")
+
+
 @main.group()
 def policies() -> None:
     """Inspect the control catalogue."""
@@ -334,7 +388,8 @@ def policies_doc(policies_dir: Path | None, out_file: Path | None) -> None:
         click.echo(text, nl=False)
 
 
-def load_result(path: Path) -> dict[str, Any]:
+def load_result(path: Path, strict: bool = True) -> dict[str, Any] | None:
+    """A drready result; with strict=False (files found in a folder) other JSON files are skipped."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
@@ -342,6 +397,8 @@ def load_result(path: Path) -> dict[str, Any]:
     except json.JSONDecodeError as exc:
         raise InputError(str(path), f"{exc.lineno}:{exc.colno}", f"malformed JSON: {exc.msg}") from exc
     if not isinstance(data, dict) or data.get("schema") != SCHEMA:
+        if not strict:
+            return None
         raise InputError(str(path), "$.schema", f"not a drready result (expected schema '{SCHEMA}')")
     return data
 

@@ -265,3 +265,50 @@ def exit_code(result: dict[str, Any], fail_on: str | None, allow_unknown: bool) 
     if not allow_unknown and any(f["status"] == "unknown" and f["waiver"] is None for f in findings):
         return 3
     return 0
+
+
+def _finding_key(f: dict[str, Any]) -> tuple[str, str, str]:
+    return (f["stamp"], f["control"], f["resource"].lower())
+
+
+def diff_results(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    """What changed between two results: new gaps, resolved gaps, findings whose status or severity
+    changed otherwise, and each stamp's score, verdict and achieved RPO/RTO."""
+    before = {_finding_key(f): f for f in old["findings"]}
+    after = {_finding_key(f): f for f in new["findings"]}
+    new_gaps = [f for k, f in after.items() if is_gap(f) and not (k in before and is_gap(before[k]))]
+    resolved = [f for k, f in before.items() if is_gap(f) and not (k in after and is_gap(after[k]))]
+    changed = [
+        {"before": before[k], "after": f}
+        for k, f in after.items()
+        if k in before
+        and (before[k]["status"], before[k]["severity"], bool(before[k]["waiver"]))
+        != (f["status"], f["severity"], bool(f["waiver"]))
+        and is_gap(f) == is_gap(before[k])
+    ]
+    old_stamps = {s["name"]: s for s in old["stamps"]}
+    stamps = []
+    for s in new["stamps"]:
+        o = old_stamps.get(s["name"], {})
+        achieved_new = (s.get("recovery") or {}).get("achieved") or {}
+        achieved_old = (o.get("recovery") or {}).get("achieved") or {}
+        stamps.append(
+            {
+                "name": s["name"],
+                "score": [o.get("score"), s["score"]],
+                "verdict": [o.get("verdict"), s["verdict"]],
+                "rto_minutes": [achieved_old.get("rto_minutes"), achieved_new.get("rto_minutes")],
+                "rpo_minutes": [achieved_old.get("rpo_minutes"), achieved_new.get("rpo_minutes")],
+            }
+        )
+    order = lambda f: (f["stamp"], SEVERITY_RANK[f["severity"]], f["control"], f["resource"])  # noqa: E731
+    return {
+        "schema": "drready.diff/v1",
+        "old": {"generated_at": old["generated_at"], "snapshot": old["snapshot"]},
+        "new": {"generated_at": new["generated_at"], "snapshot": new["snapshot"]},
+        "new_gaps": sorted(new_gaps, key=order),
+        "resolved": sorted(resolved, key=order),
+        "changed": sorted(changed, key=lambda c: order(c["after"])),
+        "stamps": stamps,
+        "removed_stamps": sorted(set(old_stamps) - {s["name"] for s in new["stamps"]}),
+    }

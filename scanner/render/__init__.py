@@ -13,8 +13,16 @@ from scanner.assets import asset_dir
 from scanner.files import canonical_json
 from scanner.results import SEVERITY_RANK, is_gap
 
-FORMATS = ("html", "md", "json")
-FILE_NAMES = {"html": "report.html", "md": "report.md", "json": "result.json"}
+FORMATS = ("html", "md", "json", "sarif", "junit", "csv", "xlsx")
+FILE_NAMES = {
+    "html": "report.html",
+    "md": "report.md",
+    "json": "result.json",
+    "sarif": "results.sarif",
+    "junit": "junit.xml",
+    "csv": "findings.csv",
+    "xlsx": "report.xlsx",
+}
 VERDICT_LABEL = {"ready": "Ready", "at_risk": "At risk", "not_ready": "Not ready", "unknown": "Unknown"}
 
 
@@ -28,6 +36,8 @@ def parse_formats(text: str) -> list[str]:
 
 def render(result: dict[str, Any], formats: list[str], out_dir: Path, templates: Path | None = None) -> list[Path]:
     """Write each format into out_dir (a staging folder); return the files written."""
+    from scanner.render import junit, sarif, tables
+
     env = _environment(templates or asset_dir("reports"))
     view = view_model(result)
     written = []
@@ -35,11 +45,86 @@ def render(result: dict[str, Any], formats: list[str], out_dir: Path, templates:
         path = out_dir / FILE_NAMES[fmt]
         if fmt == "json":
             path.write_text(canonical_json(result), encoding="utf-8")
+        elif fmt == "sarif":
+            path.write_text(canonical_json(sarif.to_sarif(result)), encoding="utf-8")
+        elif fmt == "junit":
+            path.write_bytes(junit.to_junit(result))
+        elif fmt == "csv":
+            written += tables.write_csv(result, out_dir)
+            continue
+        elif fmt == "xlsx":
+            tables.write_xlsx(result, path)
         else:
-            template = env.get_template(f"report.{fmt}.j2")
-            path.write_text(template.render(r=result, v=view), encoding="utf-8")
+            path.write_text(env.get_template(f"report.{fmt}.j2").render(r=result, v=view), encoding="utf-8")
+            if fmt == "md":
+                summary = out_dir / "summary.md"
+                summary.write_text(pr_summary(env, result, view), encoding="utf-8")
+                written.append(summary)
         written.append(path)
     return written
+
+
+PR_COMMENT_LIMIT = 65_000  # GitHub rejects comments over 65,536 characters
+
+
+def pr_summary(
+    env: jinja2.Environment, result: dict[str, Any], view: dict[str, Any], limit: int = PR_COMMENT_LIMIT
+) -> str:
+    """The short Markdown summary for a pull-request comment: always under the limit. Gap rows are
+    dropped from the end first, and the summary says how many were left out."""
+    template = env.get_template("summary.md.j2")
+    gaps = view["gaps"]
+    keep = len(gaps)
+    while True:
+        text = template.render(r=result, v=view, gaps=gaps[:keep], left_out=len(gaps) - keep)
+        if len(text) < limit or keep == 0:
+            return text if len(text) < limit else text[: limit - 200] + "\n\n(truncated)\n"
+        keep = max(0, keep - max(1, (len(text) - limit) // 150 + 1))
+
+
+def render_diff(diff: dict[str, Any], templates: Path | None = None) -> str:
+    return _environment(templates or asset_dir("reports")).get_template("diff.md.j2").render(d=diff)
+
+
+def trend_rows(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One row per result and stamp, oldest first: the table behind trend.html and trend.csv."""
+    rows = []
+    for r in sorted(results, key=lambda r: r["generated_at"]):
+        for s in r["stamps"]:
+            achieved = (s.get("recovery") or {}).get("achieved") or {}
+            rows.append(
+                {
+                    "generated_at": r["generated_at"],
+                    "stamp": s["name"],
+                    "verdict": s["verdict"],
+                    "score": s["score"],
+                    "gaps": s["counts"]["fail"],
+                    "rto": achieved.get("rto_minutes"),
+                    "rto_target": s["targets"]["rto_minutes"],
+                    "rpo": achieved.get("rpo_minutes"),
+                    "rpo_target": s["targets"]["rpo_minutes"],
+                }
+            )
+    return rows
+
+
+def render_trend(results: list[dict[str, Any]], out_dir: Path, templates: Path | None = None) -> list[Path]:
+    """trend.html (each stamp's score over time, with RPO/RTO) and trend.csv, for the quarterly review."""
+    import pandas as pd
+
+    rows = trend_rows(results)
+    runs = sorted({r["generated_at"] for r in rows})
+    step = 590 / max(1, len(runs) - 1)
+    series: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        x = 40 + step * runs.index(row["generated_at"]) if len(runs) > 1 else 335
+        y = 120 - 1.1 * (row["score"] or 0)
+        series[row["stamp"]].append(row | {"x": round(x, 1), "y": round(y, 1)})
+    env = _environment(templates or asset_dir("reports"))
+    html = env.get_template("trend.html.j2").render(runs=[{"generated_at": g} for g in runs], series=dict(series))
+    (out_dir / "trend.html").write_text(html, encoding="utf-8")
+    pd.DataFrame(rows).to_csv(out_dir / "trend.csv", index=False, lineterminator="\n")
+    return [out_dir / "trend.html", out_dir / "trend.csv"]
 
 
 def render_runbook(result: dict[str, Any], stamp_name: str, templates: Path | None = None) -> str:
@@ -139,6 +224,8 @@ def view_model(result: dict[str, Any]) -> dict[str, Any]:
         )
     gaps = [f for f in result["findings"] if is_gap(f)]
     return {
+        "chart": chart_rows(result),
+        "gaps": sorted(gaps, key=lambda f: (SEVERITY_RANK[f["severity"]], f["stamp"], f["control"], f["resource"])),
         "stamps": stamps,
         "worst": sorted(gaps, key=lambda f: (SEVERITY_RANK[f["severity"]], f["stamp"], f["control"]))[:10],
         "gap_count": len(gaps),
@@ -147,6 +234,27 @@ def view_model(result: dict[str, Any]) -> dict[str, Any]:
         "expired_waivers": [w for w in result["waivers"] if w["state"] == "expired"],
         "controls": controls,
     }
+
+
+def chart_rows(result: dict[str, Any]) -> list[dict[str, Any]]:
+    """Bars for the summary chart: achieved as a share of the target, capped at twice the target
+    (unbounded and unknown figures are drawn full width and labelled)."""
+    rows = []
+    for s in result["stamps"]:
+        achieved = (s.get("recovery") or {}).get("achieved") or {}
+        for name in ("rto", "rpo"):
+            value, target = achieved.get(f"{name}_minutes"), s["targets"][f"{name}_minutes"]
+            ratio = 2.0 if isinstance(value, str) or value is None else min(2.0, value / target if target else 2.0)
+            rows.append(
+                {
+                    "stamp": s["name"],
+                    "what": name.upper(),
+                    "ratio": ratio,
+                    "label": f"{figure(value)} / {duration(target)}",
+                    "state": "unknown" if value == "unknown" else ("miss" if ratio > 1 else "meet"),
+                }
+            )
+    return rows
 
 
 def _by_control(findings: list[dict[str, Any]], controls: dict[str, Any]) -> list[dict[str, Any]]:

@@ -1,0 +1,103 @@
+"""CSV and XLSX for the quarterly review: a findings table and a stamp summary table."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+FINDING_COLUMNS = [
+    "stamp",
+    "control",
+    "title",
+    "severity",
+    "status",
+    "waived",
+    "declared",
+    "resource_name",
+    "resource_type",
+    "resource",
+    "message",
+    "waiver_owner",
+    "waiver_expires",
+    "waiver_reason",
+]
+STAMP_COLUMNS = [
+    "stamp",
+    "kind",
+    "tier",
+    "primary_region",
+    "secondary_region",
+    "verdict",
+    "score",
+    "pass",
+    "fail",
+    "unknown",
+    "not_applicable",
+    "waived",
+    "rto_achieved",
+    "rto_target",
+    "rpo_achieved",
+    "rpo_target",
+    "recovery_source",
+    "rto_set_by",
+]
+
+
+def findings_frame(result: dict[str, Any]) -> pd.DataFrame:
+    rows = []
+    for f in result["findings"]:
+        w = f["waiver"] or {}
+        rows.append(
+            {
+                **{k: f.get(k) for k in FINDING_COLUMNS if k in f},
+                "waived": bool(f["waiver"]),
+                "waiver_owner": w.get("owner"),
+                "waiver_expires": w.get("expires"),
+                "waiver_reason": w.get("reason"),
+            }
+        )
+    return pd.DataFrame(rows, columns=FINDING_COLUMNS)
+
+
+def stamps_frame(result: dict[str, Any]) -> pd.DataFrame:
+    rows = []
+    for s in result["stamps"]:
+        rec = s.get("recovery") or {}
+        achieved = rec.get("achieved") or {}
+        rows.append(
+            {
+                "stamp": s["name"],
+                "kind": s["kind"],
+                "tier": s["tier"],
+                "primary_region": s["primary_region"],
+                "secondary_region": s["secondary_region"],
+                "verdict": s["verdict"],
+                "score": s["score"],
+                **{k: s["counts"][k] for k in ("pass", "fail", "unknown", "not_applicable", "waived")},
+                "rto_achieved": achieved.get("rto_minutes"),
+                "rto_target": s["targets"]["rto_minutes"],
+                "rpo_achieved": achieved.get("rpo_minutes"),
+                "rpo_target": s["targets"]["rpo_minutes"],
+                "recovery_source": achieved.get("source"),
+                "rto_set_by": " -> ".join(step["label"] for step in (rec.get("estimate") or {}).get("rto_path", [])),
+            }
+        )
+    return pd.DataFrame(rows, columns=STAMP_COLUMNS)
+
+
+def write_csv(result: dict[str, Any], out_dir: Path) -> list[Path]:
+    findings, stamps = out_dir / "findings.csv", out_dir / "stamps.csv"
+    findings_frame(result).to_csv(findings, index=False, lineterminator="\n")
+    stamps_frame(result).to_csv(stamps, index=False, lineterminator="\n")
+    return [findings, stamps]
+
+
+def write_xlsx(result: dict[str, Any], path: Path) -> None:
+    with pd.ExcelWriter(path, engine="openpyxl") as writer:
+        stamps_frame(result).to_excel(writer, sheet_name="Stamps", index=False)
+        findings_frame(result).to_excel(writer, sheet_name="Findings", index=False)
+        for sheet in writer.sheets.values():
+            sheet.freeze_panes = "A2"
+            sheet.auto_filter.ref = sheet.dimensions
