@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import wraps
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,8 @@ from rich.table import Table
 
 from scanner import __version__
 from scanner.assets import asset_dir
+from scanner.collect import AUTH_MODES, CLOUDS, CollectOptions, collect_snapshot, make_credential
+from scanner.config import load_config
 from scanner.engine import SEVERITIES, load_policies
 from scanner.errors import EngineError, InputError
 from scanner.files import canonical_json, staged_dir, write_atomic
@@ -30,6 +33,7 @@ from scanner.render import (
     render_trend,
 )
 from scanner.results import SCHEMA, diff_results, exit_code
+from scanner.snapshot import Snapshot, load_snapshot, save_snapshot
 
 EXIT_CODES = """\b
 Exit codes:
@@ -85,6 +89,86 @@ def _engine_option(func: Callable[..., Any]) -> Callable[..., Any]:
     )(func)
 
 
+def _collect_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    options = [
+        click.option(
+            "--auth",
+            type=click.Choice(AUTH_MODES),
+            default="default",
+            show_default=True,
+            help="default: DefaultAzureCredential; cli: az login; msi: managed identity; env: service "
+            "principal from AZURE_* variables; workload-identity: federated OIDC token of GitHub Actions or "
+            "Azure DevOps (no secret); token: a bearer token in AZURE_ACCESS_TOKEN.",
+        ),
+        click.option(
+            "--cloud",
+            type=click.Choice(sorted(CLOUDS)),
+            default="AzurePublicCloud",
+            show_default=True,
+            help="Sets the authority and the ARM endpoint.",
+        ),
+        click.option("--endpoint", help="ARM endpoint to use instead of the cloud's (private clouds, emulators)."),
+        click.option(
+            "--ca-bundle",
+            type=click.Path(dir_okay=False, exists=True),
+            help="CA bundle that signs the endpoint's TLS certificate.",
+        ),
+        click.option("--timeout", type=float, default=60, show_default=True, help="Seconds to wait for a response."),
+        click.option("-q", "--quiet", is_flag=True, help="No progress output."),
+        click.option("-v", "--verbose", is_flag=True, help="Log every page and child read."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _collect(
+    config_path: Path,
+    policies_dir: Path | None,
+    auth: str,
+    cloud: str,
+    endpoint: str | None,
+    ca_bundle: str | None,
+    timeout: float,
+    quiet: bool,
+    verbose: bool,
+) -> Snapshot:
+    config = load_config(config_path)
+    policies = load_policies(policies_dir or asset_dir("policies"))
+    options = CollectOptions(cloud=cloud, endpoint=endpoint, verify=ca_bundle or True, timeout=timeout)
+    with progress_reporter(quiet, verbose) as report:
+        snapshot = collect_snapshot(config, policies, make_credential(auth, cloud), options, report)
+    for error in snapshot.errors:
+        click.echo(
+            f"drready: collection error: {error['source']} {error.get('scope') or '(all)'}: {error['error']}", err=True
+        )
+    return snapshot
+
+
+@contextmanager
+def progress_reporter(quiet: bool, verbose: bool) -> Iterator[Callable[[str], None]]:
+    """rich progress on a terminal; plain log lines in CI; nothing with -q."""
+    if quiet:
+        yield lambda _message: None
+        return
+    console = Console(stderr=True)
+    if console.is_terminal:
+        with console.status("collecting") as status:
+            yield lambda message: status.update(f"collecting: {message}")
+        return
+    last: dict[str, str] = {}
+
+    def log(message: str) -> None:
+        key = message.split(":", 1)[0]
+        if verbose or last.get(key) is None:
+            click.echo(f"drready: {message}", err=True)
+        last[key] = message
+
+    yield log
+    for message in last.values():
+        click.echo(f"drready: {message}", err=True)
+
+
 def _gate_options(func: Callable[..., Any]) -> Callable[..., Any]:
     func = click.option("--allow-unknown", is_flag=True, help="Do not exit 3 when some findings are unknown.")(func)
     return click.option(
@@ -133,6 +217,7 @@ def _gate_options(func: Callable[..., Any]) -> Callable[..., Any]:
 @_gate_options
 @_policies_option
 @_engine_option
+@_collect_options
 @guarded
 def scan(
     config_path: Path | None,
@@ -145,23 +230,57 @@ def scan(
     allow_unknown: bool,
     policies_dir: Path | None,
     engine: str,
+    **collect_options: Any,
 ) -> None:
-    """Evaluate a snapshot and write the reports (collect, evaluate and report in one step).
+    """Collect (unless --snapshot is given), evaluate and write the reports in one step.
 
-    Example: drready scan --config drready.yaml --snapshot snapshot.json --out out --format html,md,json
+    Examples: drready scan --config drready.yaml --out out (collects from Azure, read-only);
+    drready scan --config drready.yaml --snapshot snapshot.json --out out --format html,md,json,sarif
     """
     if demo:
         config_path, snapshot_path = demo_paths()
-    if config_path is None or snapshot_path is None:
-        raise click.UsageError("give --config and --snapshot, or --demo")
+    if config_path is None:
+        raise click.UsageError("give --config (with or without --snapshot), or --demo")
     chosen = _formats(formats)
-    result = evaluate(load_inputs(config_path, snapshot_path, policies_dir), engine)
+    snapshot = load_snapshot(snapshot_path) if snapshot_path else _collect(config_path, policies_dir, **collect_options)
+    result = evaluate(load_inputs(config_path, snapshot, policies_dir), engine)
     with staged_dir(out_dir) as stage:
         render(result, chosen, stage, templates)
+        if not snapshot_path:
+            save_snapshot(snapshot, stage / "snapshot.json")
     print_summary(result)
     for fmt in chosen:
         click.echo(f"{fmt:>5}: {out_dir / FILE_NAMES[fmt]}")
     sys.exit(_exit(result, fail_on, allow_unknown))
+
+
+@main.command(epilog=EXIT_CODES)
+@click.option(
+    "--config",
+    "config_path",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="drready.yaml (its scope says what to read).",
+)
+@click.option(
+    "--out",
+    "out_file",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write the snapshot (drready.snapshot/v1).",
+)
+@_policies_option
+@_collect_options
+@guarded
+def collect(config_path: Path, out_file: Path, policies_dir: Path | None, **options: Any) -> None:
+    """Take a read-only snapshot of the Azure estate: Resource Graph, ARM child reads, declared files.
+
+    Exits 3 when some collection step failed (recorded in the snapshot's errors), else 0.
+    """
+    snapshot = _collect(config_path, policies_dir, **options)
+    save_snapshot(snapshot, out_file)
+    click.echo(f"snapshot: {out_file} ({len(snapshot.resources)} resources, {len(snapshot.errors)} errors)")
+    sys.exit(3 if snapshot.errors else 0)
 
 
 @main.command("evaluate", epilog=EXIT_CODES)

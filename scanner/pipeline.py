@@ -35,9 +35,11 @@ def demo_paths() -> tuple[Path, Path]:
     return demo / "drready.yaml", demo / "snapshot.json"
 
 
-def load_inputs(config_path: str | Path, snapshot_path: str | Path, policies_dir: str | Path | None) -> ScanInputs:
+def load_inputs(
+    config_path: str | Path, snapshot: str | Path | Snapshot, policies_dir: str | Path | None
+) -> ScanInputs:
     config = load_config(config_path)
-    snapshot = load_snapshot(snapshot_path)
+    snapshot = snapshot if isinstance(snapshot, Snapshot) else load_snapshot(snapshot)
     policies = load_policies(Path(policies_dir) if policies_dir else asset_dir("policies"))
     check_waivers(config, snapshot, policies)
     return ScanInputs(config, snapshot, policies, load_declared(config))

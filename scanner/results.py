@@ -39,11 +39,8 @@ def findings_for_stamp(
 def _checked(control: Control, item: Any) -> dict[str, Any]:
     if not isinstance(item, dict) or not isinstance(item.get("resource"), str):
         raise EngineError(control.file, f"{control.id}: a result needs a string 'resource': {item!r}")
-    if item.get("status") not in ("pass", "fail", "not_applicable"):
-        raise EngineError(
-            control.file,
-            f"{control.id}: result status {item.get('status')!r} is not pass/fail/not_applicable",
-        )
+    if item.get("status") not in STATUSES:
+        raise EngineError(control.file, f"{control.id}: result status {item.get('status')!r} is not one of {STATUSES}")
     if "severity" in item and item["severity"] not in SEVERITIES:
         raise EngineError(control.file, f"{control.id}: result severity {item['severity']!r} is unknown")
     return item

@@ -1,1 +1,130 @@
-"""Collectors: one module per source (declared files here; Resource Graph and ARM to come)."""
+"""Collection: a snapshot of an Azure estate from Resource Graph, ARM and declared files.
+
+Authentication is azure-identity's; the cloud sets the authority and the ARM endpoint. Everything
+sent is a read: Resource Graph query POSTs, ARM GETs and the integration runtime getStatus POST
+(guard.py refuses the rest before it leaves the process).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from azure.core.credentials import AccessToken
+from azure.identity import (
+    AzureAuthorityHosts,
+    AzureCliCredential,
+    DefaultAzureCredential,
+    EnvironmentCredential,
+    ManagedIdentityCredential,
+    WorkloadIdentityCredential,
+)
+
+from scanner.collect.arm import Arm
+from scanner.collect.declared import load_declared
+from scanner.collect.resource_graph import ResourceGraph, kql
+from scanner.config import Config
+from scanner.engine import Policies
+from scanner.errors import InputError
+from scanner.snapshot import Snapshot
+
+CLOUDS = {
+    "AzurePublicCloud": (AzureAuthorityHosts.AZURE_PUBLIC_CLOUD, "https://management.azure.com"),
+    "AzureUSGovernment": (AzureAuthorityHosts.AZURE_GOVERNMENT, "https://management.usgovcloudapi.net"),
+    "AzureChinaCloud": (AzureAuthorityHosts.AZURE_CHINA, "https://management.chinacloudapi.cn"),
+}
+AUTH_MODES = ("default", "cli", "msi", "env", "workload-identity", "token")
+# Types read by the collector beyond the controls' own (parents of child reads).
+EXTRA_TYPES = ("microsoft.dataprotection/backupvaults", "microsoft.network/frontdoorwebapplicationfirewallpolicies")
+
+
+class StaticToken:
+    """A bearer token obtained elsewhere (AZURE_ACCESS_TOKEN, e.g. from az account get-access-token)."""
+
+    def __init__(self, token: str) -> None:
+        self.token = token
+
+    def get_token(self, *scopes: str, **kwargs: Any) -> AccessToken:
+        return AccessToken(self.token, int(datetime.now(UTC).timestamp()) + 3000)
+
+
+def make_credential(auth: str, cloud: str) -> Any:
+    authority = CLOUDS[cloud][0]
+    if auth == "cli":
+        return AzureCliCredential()
+    if auth == "msi":
+        return ManagedIdentityCredential()
+    if auth == "env":
+        return EnvironmentCredential(authority=authority)
+    if auth == "workload-identity":
+        # The federated OIDC token of GitHub Actions or Azure DevOps (AZURE_FEDERATED_TOKEN_FILE).
+        return WorkloadIdentityCredential(authority=authority)
+    if auth == "token":
+        token = os.environ.get("AZURE_ACCESS_TOKEN")
+        if not token:
+            raise InputError("AZURE_ACCESS_TOKEN", None, "--auth token needs a bearer token in AZURE_ACCESS_TOKEN")
+        return StaticToken(token)
+    return DefaultAzureCredential(authority=authority)
+
+
+@dataclass
+class CollectOptions:
+    cloud: str = "AzurePublicCloud"
+    endpoint: str | None = None  # overrides the cloud's ARM endpoint (private clouds, tests)
+    verify: str | bool = True  # CA bundle for the endpoint's TLS certificate
+    timeout: float = 60
+    retries: int = 3
+    concurrency: int = 8
+
+    @property
+    def arm_endpoint(self) -> str:
+        return (self.endpoint or CLOUDS[self.cloud][1]).rstrip("/")
+
+
+def policy_types(policies: Policies) -> list[str]:
+    return sorted({t for c in policies.controls for t in c.resource_types} | set(EXTRA_TYPES))
+
+
+def collect_snapshot(
+    config: Config,
+    policies: Policies,
+    credential: Any,
+    options: CollectOptions,
+    progress: Callable[[str], None] | None = None,
+) -> Snapshot:
+    """Read the estate in drready.yaml's scope into a snapshot. Failures are recorded, not raised."""
+    scope = config.model.scope
+    if not scope.subscriptions and not scope.management_groups:
+        raise config.error(("scope",), "collection needs scope.subscriptions or scope.management_groups")
+    common = {"verify": options.verify, "timeout": options.timeout, "retries": options.retries, "progress": progress}
+    graph = ResourceGraph(credential, options.arm_endpoint, **common)
+    types = policy_types(policies)
+    quoted = ", ".join(f"'{t}'" for t in types)
+    subs, groups = list(scope.subscriptions), list(scope.management_groups)
+    resources = graph.query("resources", kql("resources", types=quoted), subs, groups, types)
+    roles = graph.query(
+        "authorizationresources",
+        kql("authorizationresources"),
+        subs,
+        groups,
+        ["microsoft.managedidentity/userassignedidentities"],
+    )
+    containers = graph.query("resourcecontainers", kql("resourcecontainers"), subs, groups)
+    children = Arm(credential, options.arm_endpoint, concurrency=options.concurrency, **common).collect(resources.rows)
+    return Snapshot(
+        resources=resources.rows,
+        collected_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        scope={
+            "tenant": scope.tenant,
+            "subscriptions": sorted({r["subscriptionId"] for r in containers.rows if r.get("subscriptionId")} or subs),
+            "management_groups": groups,
+            "cloud": options.cloud,
+        },
+        children=children.children,
+        authorization=roles.rows,
+        declared=load_declared(config),
+        errors=resources.errors + roles.errors + containers.errors + children.errors,
+    )

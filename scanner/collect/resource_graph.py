@@ -1,0 +1,188 @@
+"""Azure Resource Graph through azure-mgmt-resourcegraph: paging, subscription batches, throttling.
+
+Facts (azure-dr-facts.md section 17): at most 1,000 rows a page with $skipToken paging; each page
+costs one query of the per-user quota (for example 15 queries in 5 seconds), reported in the
+x-ms-user-quota-remaining and x-ms-user-quota-resets-after headers; Azure CLI and PowerShell forward
+at most 1,000 subscriptions, so batches stay below that. A 429 is retried by the SDK's retry policy,
+which honours Retry-After.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from azure.core.exceptions import AzureError, DecodeError, HttpResponseError
+from azure.mgmt.resourcegraph import ResourceGraphClient
+from azure.mgmt.resourcegraph.models import QueryRequest, QueryRequestOptions
+
+from scanner.collect.guard import ReadOnlyPolicy
+
+QUERIES = Path(__file__).parent / "queries"
+PAGE_SIZE = 1000
+BATCH_SIZE = 900
+
+
+def kql(name: str, **values: str) -> str:
+    text = (QUERIES / f"{name}.kql").read_text(encoding="utf-8")
+    lines = [line for line in text.splitlines() if not line.lstrip().startswith("//")]
+    return "\n".join(lines).format(**values).strip()
+
+
+def parse_resets_after(value: str | None) -> float:
+    """'00:00:03' -> 3.0 seconds."""
+    if not value:
+        return 0.0
+    try:
+        hours, minutes, seconds = value.split(":")
+        return int(hours) * 3600 + int(minutes) * 60 + float(seconds)
+    except ValueError:
+        return 0.0
+
+
+@dataclass
+class Quota:
+    """Spreads queries over the quota window: when the service says none are left, wait for the reset."""
+
+    remaining: int | None = None
+    resets_after: float = 0.0
+    seen_at: float = 0.0
+    sleep: Callable[[float], None] = time.sleep
+
+    def wait(self) -> None:
+        if self.remaining is not None and self.remaining <= 0:
+            # The header has whole seconds: "00:00:00" with nothing left means "within the second".
+            pause = max(self.resets_after, 1.0) - (time.monotonic() - self.seen_at)
+            if pause > 0:
+                self.sleep(pause)
+            self.remaining = None
+
+    def update(self, headers: Any) -> None:
+        remaining = headers.get("x-ms-user-quota-remaining")
+        if remaining is not None and str(remaining).isdigit():
+            self.remaining = int(remaining)
+            self.resets_after = parse_resets_after(headers.get("x-ms-user-quota-resets-after"))
+            self.seen_at = time.monotonic()
+
+
+@dataclass
+class GraphResult:
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    errors: list[dict[str, Any]] = field(default_factory=list)
+    pages: int = 0
+
+
+class ResourceGraph:
+    def __init__(
+        self,
+        credential: Any,
+        endpoint: str,
+        *,
+        verify: str | bool = True,
+        timeout: float = 60,
+        retries: int = 3,
+        progress: Callable[[str], None] | None = None,
+    ) -> None:
+        self.client = ResourceGraphClient(
+            credential,
+            base_url=endpoint,
+            credential_scopes=[endpoint.rstrip("/") + "/.default"],
+            connection_verify=verify,
+            read_timeout=timeout,
+            connection_timeout=timeout,
+            retry_total=retries,
+            retry_backoff_factor=0.5,
+            per_call_policies=[ReadOnlyPolicy()],
+            user_agent="drready",
+        )
+        self.quota = Quota()
+        self.progress = progress or (lambda _message: None)
+
+    def query(
+        self,
+        name: str,
+        text: str,
+        subscriptions: list[str],
+        management_groups: list[str],
+        types: list[str] | None = None,
+    ) -> GraphResult:
+        """All rows of a query over the scope, batch by batch and page by page. A failed batch is split
+        to find the subscription that fails; what still fails is recorded, not raised."""
+        out = GraphResult()
+        scopes: list[tuple[list[str], list[str]]] = [(batch, []) for batch in batches(subscriptions, BATCH_SIZE)]
+        scopes += [([], [mg]) for mg in management_groups]
+        for subs, groups in scopes:
+            self._scope(name, text, subs, groups, types, out)
+        return out
+
+    def _scope(
+        self, name: str, text: str, subs: list[str], groups: list[str], types: list[str] | None, out: GraphResult
+    ) -> None:
+        rows: list[dict[str, Any]] = []
+        try:
+            for page in self._pages(text, subs, groups):
+                rows += page
+                out.pages += 1
+                self.progress(f"{name}: page {out.pages}, {len(out.rows) + len(rows)} rows")
+        except DecodeError as exc:
+            out.errors.append(_error(name, subs, groups, types, f"unreadable response: {exc.message}"))
+            return
+        except HttpResponseError as exc:
+            if exc.status_code in (401, 403) and len(subs) > 1:
+                half = len(subs) // 2
+                self._scope(name, text, subs[:half], groups, types, out)
+                self._scope(name, text, subs[half:], groups, types, out)
+                return
+            out.errors.append(_error(name, subs, groups, types, f"HTTP {exc.status_code}: {_reason(exc)}"))
+            return
+        except AzureError as exc:
+            out.errors.append(_error(name, subs, groups, types, f"{type(exc).__name__}: {exc.message}"))
+            return
+        out.rows += rows
+
+    def _pages(self, text: str, subs: list[str], groups: list[str]) -> Iterator[list[dict[str, Any]]]:
+        skip_token = None
+        while True:
+            self.quota.wait()
+            request = QueryRequest(
+                subscriptions=subs or None,
+                management_groups=groups or None,
+                query=text,
+                options=QueryRequestOptions(skip_token=skip_token, top=PAGE_SIZE, result_format="objectArray"),
+            )
+            response, headers = self.client.resources(
+                request, cls=lambda pipeline, body, _h: (body, pipeline.http_response.headers)
+            )
+            self.quota.update(headers)
+            yield list(response.data or [])
+            skip_token = response.skip_token
+            if not skip_token:
+                return
+
+
+def batches(items: list[str], size: int) -> Iterator[list[str]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _reason(exc: HttpResponseError) -> str:
+    error = getattr(exc, "error", None)
+    code = getattr(error, "code", None)
+    message = getattr(error, "message", None) or exc.reason or str(exc)
+    return f"{code}: {message}" if code else str(message).splitlines()[0]
+
+
+def _error(name: str, subs: list[str], groups: list[str], types: list[str] | None, message: str) -> dict[str, Any]:
+    if len(subs) == 1:
+        scope = f"/subscriptions/{subs[0]}"
+    elif groups:
+        scope = f"/providers/Microsoft.Management/managementGroups/{groups[0]}"
+    else:
+        scope = ""  # several subscriptions: every resource is in doubt
+    error = {"source": f"resource-graph:{name}", "scope": scope, "error": message, "subscriptions": len(subs)}
+    if types:
+        error["types"] = types
+    return error

@@ -1,0 +1,279 @@
+"""A local emulator of the Azure Resource Graph and ARM HTTP APIs, for tests and benchmarks.
+
+It serves HTTPS on 127.0.0.1 (a self-signed certificate made here, handed to the SDK as its CA
+bundle), answers Resource Graph queries with $skipToken paging and the per-user quota headers
+(x-ms-user-quota-remaining / -resets-after, 429 with Retry-After past the quota), serves ARM child
+reads from a snapshot's `children`, can be told to fail in the ways Azure fails, and records every
+request so tests can prove only reads were sent.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import ipaddress
+import json
+import math
+import re
+import ssl
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+
+ARG_PATH = "/providers/microsoft.resourcegraph/resources"
+GEO_STORAGE_SKUS = {"standard_grs", "standard_ragrs", "standard_gzrs", "standard_ragzrs"}
+
+
+def self_signed(folder: Path) -> tuple[Path, Path]:
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(now + dt.timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_path, key_path = folder / "emulator-cert.pem", folder / "emulator-key.pem"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
+    return cert_path, key_path
+
+
+@dataclass
+class Faults:
+    """Ways to fail, set by a test before it collects."""
+
+    throttle_first: int = 0  # answer the first N Resource Graph queries with 429 (Retry-After: 1)
+    forbidden_subscriptions: set[str] = field(default_factory=set)  # 403 for a query that names one
+    server_error_tables: set[str] = field(default_factory=set)  # always 500
+    malformed_tables: set[str] = field(default_factory=set)  # 200 with a body that is not JSON
+    slow_tables: dict[str, float] = field(default_factory=dict)  # seconds to wait before answering
+    failing_paths: dict[str, int] = field(default_factory=dict)  # ARM path (lower case) -> HTTP status
+
+
+class Emulator:
+    def __init__(
+        self,
+        snapshot: dict[str, Any],
+        folder: Path,
+        quota: int = 15,
+        window: float = 5.0,
+        subscriptions: list[str] | None = None,
+    ) -> None:
+        self.resources = snapshot["resources"]
+        self.authorization = snapshot.get("authorization", [])
+        self.subscriptions = subscriptions or sorted({r["subscriptionId"] for r in self.resources})
+        self.routes = arm_routes(snapshot)
+        self.quota, self.window = quota, window
+        self.faults = Faults()
+        self.requests: list[dict[str, Any]] = []
+        self._queries: deque[float] = deque()
+        self._lock = threading.Lock()
+        self.cert, key = self_signed(folder)
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(self.cert, key)
+        self.server.socket = context.wrap_socket(self.server.socket, server_side=True)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    @property
+    def endpoint(self) -> str:
+        return f"https://127.0.0.1:{self.server.server_address[1]}"
+
+    def __enter__(self) -> Emulator:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    def arg_requests(self) -> list[dict[str, Any]]:
+        return [r for r in self.requests if r["path"] == ARG_PATH]
+
+    # -- Resource Graph -------------------------------------------------------------------------
+    def _quota_headers(self) -> tuple[bool, dict[str, str]]:
+        with self._lock:
+            now = time.monotonic()
+            while self._queries and now - self._queries[0] >= self.window:
+                self._queries.popleft()
+            allowed = len(self._queries) < self.quota
+            if allowed:
+                self._queries.append(now)
+            resets = self.window - (now - self._queries[0]) if self._queries else self.window
+        remaining = max(0, self.quota - len(self._queries))
+        return allowed, {
+            "x-ms-user-quota-remaining": str(remaining),
+            "x-ms-user-quota-resets-after": _hms(max(resets, 0)),
+        }
+
+    def resource_graph(self, body: dict[str, Any]) -> tuple[int, dict[str, str], bytes]:
+        query = "\n".join(line for line in body.get("query", "").splitlines() if not line.strip().startswith("//"))
+        table = query.split()[0].lower() if query.split() else ""
+        subs = body.get("subscriptions") or self.subscriptions
+        if self.faults.throttle_first > 0:
+            self.faults.throttle_first -= 1
+            return (
+                429,
+                {"Retry-After": "1", "x-ms-user-quota-remaining": "0", "x-ms-user-quota-resets-after": "00:00:01"},
+                _json(_arm_error("RateLimiting", "throttled")),
+            )
+        allowed, headers = self._quota_headers()
+        if not allowed:
+            return 429, {"Retry-After": "1", **headers}, _json(_arm_error("RateLimiting", "quota exceeded"))
+        if set(subs) & self.faults.forbidden_subscriptions:
+            return 403, headers, _json(_arm_error("AuthorizationFailed", "no read access to a subscription"))
+        if table in self.faults.server_error_tables:
+            return 500, headers, _json(_arm_error("InternalServerError", "Resource Graph failed"))
+        time.sleep(self.faults.slow_tables.get(table, 0))
+        if table in self.faults.malformed_tables:
+            return 200, headers, b'{"totalRecords": 1, "data": [{"id": '
+        rows = self._table(table, query, set(subs))
+        options = body.get("options") or {}
+        top = min(int(options.get("$top") or 1000), 1000)
+        start = int(base64.b64decode(options["$skipToken"]).decode()) if options.get("$skipToken") else 0
+        page = rows[start : start + top]
+        out = {"totalRecords": len(rows), "count": len(page), "data": page, "resultTruncated": "false", "facets": []}
+        if start + top < len(rows):
+            out["$skipToken"] = base64.b64encode(str(start + top).encode()).decode()
+        return 200, headers, _json(out)
+
+    def _table(self, table: str, query: str, subs: set[str]) -> list[dict[str, Any]]:
+        def in_scope(row: dict[str, Any]) -> bool:
+            return row.get("subscriptionId", row["id"].split("/")[2]) in subs
+
+        if table == "resources":
+            wanted = {t.lower() for line in query.splitlines() if "in~" in line for t in re.findall(r"'([^']+)'", line)}
+            return [
+                r | {"type": r["type"].lower()}
+                for r in self.resources
+                if in_scope(r) and (not wanted or r["type"].lower() in wanted)
+            ]
+        if table == "authorizationresources":
+            return [a for a in self.authorization if a["id"].split("/")[2] in subs]
+        if table == "resourcecontainers":
+            return [
+                {"id": f"/subscriptions/{s}", "name": s, "subscriptionId": s, "properties": {"state": "Enabled"}}
+                for s in sorted(subs)
+            ]
+        return []
+
+    # -- HTTP -----------------------------------------------------------------------------------
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        emulator = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args: Any) -> None:
+                return  # keep test output clean
+
+            def _answer(self, status: int, headers: dict[str, str], body: bytes) -> None:
+                emulator.requests[-1]["status"] = status
+                self.send_response(status)
+                for k, v in {"Content-Type": "application/json; charset=utf-8", **headers}.items():
+                    self.send_header(k, v)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def _handle(self) -> None:
+                parts = urlsplit(self.path)
+                path = parts.path.lower().rstrip("/")
+                length = int(self.headers.get("Content-Length") or 0)
+                raw = self.rfile.read(length) if length else b""
+                emulator.requests.append(
+                    {
+                        "method": self.command,
+                        "path": path,
+                        "query": parse_qs(parts.query),
+                        "authorized": self.headers.get("Authorization", "").startswith("Bearer "),
+                    }
+                )
+                if not self.headers.get("Authorization", "").startswith("Bearer "):
+                    return self._answer(401, {}, _json(_arm_error("AuthenticationFailed", "no bearer token")))
+                if self.command == "POST" and path == ARG_PATH:
+                    return self._answer(*emulator.resource_graph(json.loads(raw or b"{}")))
+                if path in emulator.faults.failing_paths:
+                    status = emulator.faults.failing_paths[path]
+                    return self._answer(status, {}, _json(_arm_error("Failed", f"injected {status}")))
+                route = emulator.routes.get((self.command, path))
+                if route is None:
+                    return self._answer(
+                        404 if self.command in ("GET", "POST") else 405,
+                        {},
+                        _json(_arm_error("NotFound", f"{self.command} {path}")),
+                    )
+                return self._answer(200, {}, _json(route))
+
+            do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _handle
+
+        return Handler
+
+
+def arm_routes(snapshot: dict[str, Any]) -> dict[tuple[str, str], Any]:
+    """ARM endpoints for a snapshot's children, in the shapes ARM returns them."""
+    routes: dict[tuple[str, str], Any] = {}
+    by_id = {r["id"].lower(): r for r in snapshot["resources"]}
+    for parent, kinds in snapshot.get("children", {}).items():
+        base = parent.lower()
+        for kind, items in kinds.items():
+            if kind == "integrationRuntimes":
+                runtimes = []
+                for status in items:
+                    ir_id = f"{parent}/integrationRuntimes/{status['name']}"
+                    runtimes.append(
+                        {
+                            "id": ir_id,
+                            "name": status["name"],
+                            "type": "Microsoft.DataFactory/factories/integrationruntimes",
+                            "properties": {"type": status["properties"]["type"]},
+                        }
+                    )
+                    routes[("POST", f"{ir_id.lower()}/getstatus")] = status
+                routes[("GET", f"{base}/integrationruntimes")] = {"value": runtimes}
+            elif kind == "origins":
+                groups = {"/".join(o["id"].split("/")[:-2]).lower() for o in items}
+                for group in groups:
+                    routes[("GET", f"{group}/origins")] = {
+                        "value": [o for o in items if o["id"].lower().startswith(group + "/")]
+                    }
+            else:
+                routes[("GET", f"{base}/{kind.lower()}")] = {"value": items}
+    for rid, r in by_id.items():
+        if str((r.get("sku") or {}).get("name", "")).lower() in GEO_STORAGE_SKUS:
+            stats = {"status": "Live", "lastSyncTime": "2026-11-20T01:58:00Z", "canFailover": True}
+            routes[("GET", rid)] = r | {"properties": {**r.get("properties", {}), "geoReplicationStats": stats}}
+    return routes
+
+
+def _hms(seconds: float) -> str:
+    whole = math.ceil(seconds)
+    return f"{whole // 3600:02d}:{whole % 3600 // 60:02d}:{whole % 60:02d}"
+
+
+def _arm_error(code: str, message: str) -> dict[str, Any]:
+    return {"error": {"code": code, "message": message}}
+
+
+def _json(data: Any) -> bytes:
+    return json.dumps(data).encode("utf-8")

@@ -1,0 +1,253 @@
+"""Live collection through the real Azure SDK clients, against the local emulator on 127.0.0.1."""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from azure.core.pipeline import PipelineContext, PipelineRequest
+from azure.core.pipeline.transport import HttpRequest
+
+from scanner.collect import CollectOptions, StaticToken, collect_snapshot
+from scanner.collect.guard import ReadOnlyPolicy, WriteRefused, allowed
+from scanner.config import load_config
+from scanner.engine import load_policies
+from scanner.pipeline import evaluate, load_inputs
+
+from .conftest import DEMO, POLICIES, run_cli
+from .emulator import ARG_PATH, Emulator
+
+DEMO_SNAPSHOT = json.loads((DEMO / "snapshot.json").read_text())
+SUB = DEMO_SNAPSHOT["resources"][0]["subscriptionId"]
+
+
+@pytest.fixture
+def emulator(tmp_path: Path) -> Iterator[Emulator]:
+    with Emulator(DEMO_SNAPSHOT, tmp_path) as emu:
+        yield emu
+
+
+def collect(emu: Emulator, config: Path = DEMO / "drready.yaml", **options: Any):
+    opts = CollectOptions(endpoint=emu.endpoint, verify=str(emu.cert), retries=options.pop("retries", 2), **options)
+    return collect_snapshot(load_config(config), load_policies(POLICIES), StaticToken("emulator"), opts)
+
+
+def scoped_config(tmp_path: Path, subscriptions: list[str]) -> Path:
+    text = (
+        (DEMO / "drready.yaml")
+        .read_text()
+        .replace(f"subscriptions: [{SUB}]", f"subscriptions: {json.dumps(subscriptions)}")
+    )
+    for f in DEMO.glob("*.yaml"):
+        if f.name != "drready.yaml":
+            (tmp_path / f.name).write_text(f.read_text())
+    (tmp_path / "drready.yaml").write_text(text)
+    return tmp_path / "drready.yaml"
+
+
+def comparable(result: dict[str, Any]) -> tuple[Any, Any]:
+    stamps = [{k: s[k] for k in ("name", "verdict", "score", "counts")} for s in result["stamps"]]
+    return stamps, result["findings"]
+
+
+def test_collected_snapshot_scores_exactly_like_the_same_resources_from_a_file(emulator: Emulator) -> None:
+    snapshot = collect(emulator)
+    assert snapshot.errors == []
+    assert len(snapshot.resources) == len(DEMO_SNAPSHOT["resources"])
+    assert {k.lower() for k in DEMO_SNAPSHOT["children"]} <= {k.lower() for k in snapshot.children}
+    assert len(snapshot.authorization) == len(DEMO_SNAPSHOT["authorization"])
+    live = evaluate(load_inputs(DEMO / "drready.yaml", snapshot, POLICIES))
+    from_file = evaluate(load_inputs(DEMO / "drready.yaml", DEMO / "snapshot.json", POLICIES))
+    assert comparable(live) == comparable(from_file)
+
+
+def test_only_reads_are_sent_and_every_request_is_authorized(emulator: Emulator) -> None:
+    collect(emulator)
+    assert emulator.requests and all(allowed(r["method"], r["path"]) and r["authorized"] for r in emulator.requests)
+    assert {r["method"] for r in emulator.requests} == {"GET", "POST"}
+    posts = {r["path"] for r in emulator.requests if r["method"] == "POST"}
+    assert all(p == ARG_PATH or p.endswith("/getstatus") for p in posts)
+
+
+def test_the_guard_refuses_writes_before_they_are_sent() -> None:
+    for method in ("PUT", "PATCH", "DELETE"):
+        request = PipelineRequest(
+            HttpRequest(method, "https://management.azure.com/subscriptions/x?api-version=1"), PipelineContext(None)
+        )
+        with pytest.raises(WriteRefused):
+            ReadOnlyPolicy().on_request(request)
+    assert not allowed("POST", "https://management.azure.com/subscriptions/x/providers/Microsoft.Web/sites/a/restart")
+    assert allowed(
+        "POST", "https://management.azure.com/providers/Microsoft.ResourceGraph/resources?api-version=2022-10-01"
+    )
+
+
+def many_storage_accounts(n: int, subscriptions: list[str]) -> dict[str, Any]:
+    # A locally redundant account: no geoReplicationStats child read per account.
+    template = next(r for r in DEMO_SNAPSHOT["resources"] if r["name"] == "stnwstorefrontuicus")
+    resources = []
+    for i in range(n):
+        sub = subscriptions[i % len(subscriptions)]
+        r = copy.deepcopy(template)
+        r.update(
+            id=f"/subscriptions/{sub}/resourceGroups/rg-bulk/providers/Microsoft.Storage/storageAccounts/st{i:06d}",
+            name=f"st{i:06d}",
+            subscriptionId=sub,
+        )
+        resources.append(r)
+    return {"resources": resources, "children": {}, "authorization": []}
+
+
+def test_paging_over_several_pages(tmp_path: Path) -> None:
+    with Emulator(many_storage_accounts(2500, [SUB]), tmp_path) as emu:
+        snapshot = collect(emu)
+        pages = [r for r in emu.arg_requests() if r["status"] == 200]
+    assert len(snapshot.resources) == 2500 and len({r["id"] for r in snapshot.resources}) == 2500
+    assert len(pages) >= 3 + 2  # three pages of resources, then role assignments and subscriptions
+
+
+def test_more_than_1000_subscriptions_are_split_into_batches(tmp_path: Path) -> None:
+    subs = [f"00000000-0000-0000-0000-{i:012d}" for i in range(1500)]
+    with Emulator(many_storage_accounts(1500, subs), tmp_path, quota=100) as emu:
+        seen: list[int] = []
+        original = emu.resource_graph
+
+        def spy(body: dict[str, Any]):
+            seen.append(len(body.get("subscriptions") or []))
+            return original(body)
+
+        emu.resource_graph = spy  # type: ignore[method-assign]
+        snapshot = collect(emu, scoped_config(tmp_path, subs))
+    assert len(snapshot.resources) == 1500 and snapshot.errors == []
+    assert max(seen) <= 1000 and seen.count(900) >= 3 and seen.count(600) >= 3
+
+
+def test_quota_headers_are_honoured_and_a_429_succeeds_on_retry(tmp_path: Path) -> None:
+    with Emulator(many_storage_accounts(6000, [SUB]), tmp_path, quota=3, window=1.0) as emu:
+        emu.faults.throttle_first = 1
+        snapshot = collect(emu)
+        statuses = [r["status"] for r in emu.arg_requests()]
+    assert snapshot.errors == [] and len(snapshot.resources) == 6000
+    assert statuses[0] == 429 and statuses[1] == 200
+    assert statuses.count(429) == 1  # the collector waited for the quota to reset instead of being throttled
+
+
+def test_403_on_one_subscription_marks_its_findings_unknown_and_collects_the_rest(tmp_path: Path) -> None:
+    other = "11111111-2222-3333-4444-555555555555"
+    with Emulator(DEMO_SNAPSHOT, tmp_path, subscriptions=[SUB, other]) as emu:
+        emu.faults.forbidden_subscriptions = {other}
+        config = scoped_config(tmp_path, [SUB, other])
+        snapshot = collect(emu, config)
+        out = tmp_path / "out"
+        scan = run_cli(
+            "scan",
+            "--config",
+            str(config),
+            "--out",
+            str(out),
+            "--fail-on",
+            "none",
+            "--auth",
+            "token",
+            "--endpoint",
+            emu.endpoint,
+            "--ca-bundle",
+            str(emu.cert),
+            "-q",
+            env={"AZURE_ACCESS_TOKEN": "t"},
+        )
+    assert len(snapshot.resources) == len(DEMO_SNAPSHOT["resources"])
+    assert {(e["source"], e["scope"]) for e in snapshot.errors} >= {
+        ("resource-graph:resources", f"/subscriptions/{other}")
+    }
+    assert "AuthorizationFailed" in snapshot.errors[0]["error"]
+    assert scan.exit_code == 3, scan.output
+    result = json.loads((out / "result.json").read_text())
+    assert any(f["status"] == "unknown" and other in f["resource"] for f in result["findings"])
+    assert (out / "snapshot.json").exists()
+
+
+def test_persistent_500_is_recorded_and_its_controls_become_unknown(emulator: Emulator) -> None:
+    emulator.faults.server_error_tables = {"authorizationresources"}
+    snapshot = collect(emulator, retries=1)
+    [error] = snapshot.errors
+    assert error["source"] == "resource-graph:authorizationresources" and "HTTP 500" in error["error"]
+    result = evaluate(load_inputs(DEMO / "drready.yaml", snapshot, POLICIES))
+    iam = [f for f in result["findings"] if f["control"] == "DR-IAM-01"]
+    assert (iam and all(f["status"] == "unknown" for f in iam if f["resource_type"] != "collection")) or any(
+        f["status"] == "unknown" for f in iam
+    )
+
+
+def test_malformed_json_from_the_server_is_recorded(emulator: Emulator) -> None:
+    emulator.faults.malformed_tables = {"resourcecontainers"}
+    snapshot = collect(emulator, retries=0)
+    assert [e["source"] for e in snapshot.errors] == ["resource-graph:resourcecontainers"]
+    assert "unreadable response" in snapshot.errors[0]["error"] or "Decode" in snapshot.errors[0]["error"]
+    assert len(snapshot.resources) == len(DEMO_SNAPSHOT["resources"])
+
+
+def test_a_timeout_is_recorded(emulator: Emulator) -> None:
+    emulator.faults.slow_tables = {"resourcecontainers": 3.0}
+    snapshot = collect(emulator, timeout=1, retries=0)
+    assert [e["source"] for e in snapshot.errors] == ["resource-graph:resourcecontainers"]
+    assert "timed out" in snapshot.errors[0]["error"].lower() or "Timeout" in snapshot.errors[0]["error"]
+
+
+def test_a_failed_child_read_makes_that_resource_unknown(emulator: Emulator) -> None:
+    factory = next(r["id"] for r in DEMO_SNAPSHOT["resources"] if r["name"] == "adf-lakehouse-cus")
+    emulator.faults.failing_paths = {f"{factory.lower()}/integrationruntimes": 403}
+    snapshot = collect(emulator, retries=0)
+    [error] = snapshot.errors
+    assert error["scope"] == factory and error["source"] == "arm:integrationRuntimes" and "403" in error["error"]
+    result = evaluate(load_inputs(DEMO / "drready.yaml", snapshot, POLICIES))
+    shir = next(f for f in result["findings"] if f["control"] == "DR-DATA-03" and f["resource"] == factory)
+    assert shir["status"] == "unknown"
+
+
+def test_collect_command_writes_a_snapshot_that_evaluates_like_the_demo(emulator: Emulator, tmp_path: Path) -> None:
+    out = tmp_path / "snapshot.json"
+    result = run_cli(
+        "collect",
+        "--config",
+        str(DEMO / "drready.yaml"),
+        "--out",
+        str(out),
+        "--auth",
+        "token",
+        "--endpoint",
+        emulator.endpoint,
+        "--ca-bundle",
+        str(emulator.cert),
+        env={"AZURE_ACCESS_TOKEN": "t"},
+    )
+    assert result.exit_code == 0, result.output
+    assert "77 resources, 0 errors" in result.output
+    evaluated = run_cli(
+        "evaluate",
+        "--config",
+        str(DEMO / "drready.yaml"),
+        "--snapshot",
+        str(out),
+        "--out",
+        str(tmp_path / "result.json"),
+    )
+    assert evaluated.exit_code == 1
+
+
+def test_token_auth_without_a_token_is_a_clear_error(tmp_path: Path) -> None:
+    result = run_cli(
+        "collect",
+        "--config",
+        str(DEMO / "drready.yaml"),
+        "--out",
+        str(tmp_path / "s.json"),
+        "--auth",
+        "token",
+        env={"AZURE_ACCESS_TOKEN": ""},
+    )
+    assert result.exit_code == 2 and "AZURE_ACCESS_TOKEN" in result.output and not (tmp_path / "s.json").exists()
