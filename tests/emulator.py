@@ -88,6 +88,7 @@ class Emulator:
         self.requests: list[dict[str, Any]] = []
         self._queries: deque[float] = deque()
         self._lock = threading.Lock()
+        self._cache: dict[tuple[str, str, tuple[str, ...]], list[dict[str, Any]]] = {}
         self.cert, key = self_signed(folder)
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
@@ -147,7 +148,10 @@ class Emulator:
         time.sleep(self.faults.slow_tables.get(table, 0))
         if table in self.faults.malformed_tables:
             return 200, headers, b'{"totalRecords": 1, "data": [{"id": '
-        rows = self._table(table, query, set(subs))
+        key = (table, query, tuple(sorted(subs)))
+        if key not in self._cache:  # paging re-asks the same query: filter the estate once
+            self._cache[key] = self._table(table, query, set(subs))
+        rows = self._cache[key]
         options = body.get("options") or {}
         top = min(int(options.get("$top") or 1000), 1000)
         start = int(base64.b64decode(options["$skipToken"]).decode()) if options.get("$skipToken") else 0

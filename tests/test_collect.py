@@ -251,3 +251,21 @@ def test_token_auth_without_a_token_is_a_clear_error(tmp_path: Path) -> None:
         env={"AZURE_ACCESS_TOKEN": ""},
     )
     assert result.exit_code == 2 and "AZURE_ACCESS_TOKEN" in result.output and not (tmp_path / "s.json").exists()
+
+
+def test_the_custom_role_covers_every_read_the_collector_makes(emulator: Emulator) -> None:
+    from scanner.collect import policy_types
+
+    role = json.loads((DEMO.parents[0] / "azure" / "drready-reader-role.json").read_text())
+    actions = {a.lower() for a in role["Actions"]}
+    assert not role["DataActions"] and all(a.endswith(("/read", "/getstatus/action")) for a in actions)
+    for resource_type in policy_types(load_policies(POLICIES)):
+        assert f"{resource_type}/read" in actions, resource_type
+    collect(emulator)
+    for r in emulator.requests:
+        if r["path"] == ARG_PATH:
+            continue
+        parts = r["path"].split("/providers/", 1)[1].split("/")
+        kinds = [parts[0], *parts[1::2]]  # provider, then each type segment
+        action = "/".join(kinds) + ("/action" if r["method"] == "POST" else "/read")
+        assert action in actions, (r["method"], r["path"], action)

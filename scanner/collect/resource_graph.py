@@ -9,6 +9,7 @@ which honours Retry-After.
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -16,8 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from azure.core.exceptions import AzureError, DecodeError, HttpResponseError
+from azure.mgmt.core.exceptions import ARMErrorFormat
 from azure.mgmt.resourcegraph import ResourceGraphClient
 from azure.mgmt.resourcegraph.models import QueryRequest, QueryRequestOptions
+from azure.mgmt.resourcegraph.operations._resource_graph_client_operations import build_resources_request
 
 from scanner.collect.guard import ReadOnlyPolicy
 
@@ -147,20 +150,36 @@ class ResourceGraph:
         skip_token = None
         while True:
             self.quota.wait()
-            request = QueryRequest(
-                subscriptions=subs or None,
-                management_groups=groups or None,
-                query=text,
-                options=QueryRequestOptions(skip_token=skip_token, top=PAGE_SIZE, result_format="objectArray"),
+            body = self._page(
+                QueryRequest(
+                    subscriptions=subs or None,
+                    management_groups=groups or None,
+                    query=text,
+                    options=QueryRequestOptions(skip_token=skip_token, top=PAGE_SIZE, result_format="objectArray"),
+                )
             )
-            response, headers = self.client.resources(
-                request, cls=lambda pipeline, body, _h: (body, pipeline.http_response.headers)
-            )
-            self.quota.update(headers)
-            yield list(response.data or [])
-            skip_token = response.skip_token
+            yield list(body.get("data") or [])
+            skip_token = body.get("$skipToken")
             if not skip_token:
                 return
+
+    def _page(self, query: QueryRequest) -> dict[str, Any]:
+        """One query through the SDK client's pipeline (auth, retries, read-only guard). The rows are
+        parsed as plain JSON: the SDK's generic model deserializer walks every nested value and was
+        the collector's bottleneck (about 0.3 s per 1,000 rows)."""
+        request = build_resources_request(
+            api_version=self.client._config.api_version,
+            content_type="application/json",
+            json=self.client._serialize.body(query, "QueryRequest"),
+        )
+        response = self.client._send_request(request)
+        if response.status_code >= 400:
+            raise HttpResponseError(response=response, error_format=ARMErrorFormat)
+        self.quota.update(response.headers)
+        try:
+            return json.loads(response.text())
+        except json.JSONDecodeError as exc:
+            raise DecodeError(message=f"{exc.msg} at line {exc.lineno} column {exc.colno}", response=response) from exc
 
 
 def batches(items: list[str], size: int) -> Iterator[list[str]]:
