@@ -156,17 +156,20 @@ def progress_reporter(quiet: bool, verbose: bool) -> Iterator[Callable[[str], No
         with console.status("collecting") as status:
             yield lambda message: status.update(f"collecting: {message}")
         return
+    first: dict[str, str] = {}
     last: dict[str, str] = {}
 
     def log(message: str) -> None:
         key = message.split(":", 1)[0]
-        if verbose or last.get(key) is None:
+        if verbose or key not in first:
             click.echo(f"drready: {message}", err=True)
+            first.setdefault(key, message)
         last[key] = message
 
     yield log
-    for message in last.values():
-        click.echo(f"drready: {message}", err=True)
+    for key, message in last.items():
+        if not verbose and message != first[key]:
+            click.echo(f"drready: {message}", err=True)
 
 
 def _gate_options(func: Callable[..., Any]) -> Callable[..., Any]:

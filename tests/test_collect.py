@@ -227,6 +227,7 @@ def test_collect_command_writes_a_snapshot_that_evaluates_like_the_demo(emulator
     )
     assert result.exit_code == 0, result.output
     assert "77 resources, 0 errors" in result.output
+    assert "drready: resources: page 1, 77 rows" in result.stderr and "drready: arm: 17/17 child reads" in result.stderr
     evaluated = run_cli(
         "evaluate",
         "--config",
@@ -237,6 +238,25 @@ def test_collect_command_writes_a_snapshot_that_evaluates_like_the_demo(emulator
         str(tmp_path / "result.json"),
     )
     assert evaluated.exit_code == 1
+
+
+def test_quiet_collection_prints_no_progress(emulator: Emulator, tmp_path: Path) -> None:
+    result = run_cli(
+        "collect",
+        "--config",
+        str(DEMO / "drready.yaml"),
+        "--out",
+        str(tmp_path / "s.json"),
+        "-q",
+        "--auth",
+        "token",
+        "--endpoint",
+        emulator.endpoint,
+        "--ca-bundle",
+        str(emulator.cert),
+        env={"AZURE_ACCESS_TOKEN": "t"},
+    )
+    assert result.exit_code == 0 and result.stderr == ""
 
 
 def test_token_auth_without_a_token_is_a_clear_error(tmp_path: Path) -> None:
