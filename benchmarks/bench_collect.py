@@ -52,8 +52,9 @@ def main() -> None:
         config = load_config(ROOT / "examples" / "demo" / "drready.yaml")
         policies = load_policies(ROOT / "policies")
         start = time.monotonic()
-        snapshot = collect_snapshot(config, policies, StaticToken("bench"),
-                                    CollectOptions(endpoint=endpoint, verify=cert, concurrency=8))
+        snapshot = collect_snapshot(
+            config, policies, StaticToken("bench"), CollectOptions(endpoint=endpoint, verify=cert, concurrency=8)
+        )
         wall = time.monotonic() - start
         stop.set()
         stats = ready.get(timeout=60)
@@ -62,12 +63,22 @@ def main() -> None:
     queries = pages + 2  # + role assignments + subscriptions
     bound = queries / 3.0
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({
-        "resources": len(snapshot.resources), "errors": len(snapshot.errors),
-        "queries_sent": stats["queries"], "throttled_429": stats["throttled"],
-        "wall_s": round(wall, 1), "quota_bound_s": round(bound, 1), "ratio": round(wall / bound, 2),
-        "peak_rss_mb": round(rss_mb), "target": "ratio <= 1.3, peak RSS < 1536 MB",
-    }, indent=2))
+    print(
+        json.dumps(
+            {
+                "resources": len(snapshot.resources),
+                "errors": len(snapshot.errors),
+                "queries_sent": stats["queries"],
+                "throttled_429": stats["throttled"],
+                "wall_s": round(wall, 1),
+                "quota_bound_s": round(bound, 1),
+                "ratio": round(wall / bound, 2),
+                "peak_rss_mb": round(rss_mb),
+                "target": "ratio <= 1.3, peak RSS < 1536 MB",
+            },
+            indent=2,
+        )
+    )
 
 
 if __name__ == "__main__":
