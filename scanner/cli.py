@@ -21,7 +21,9 @@ from scanner.config import load_config
 from scanner.engine import SEVERITIES, load_policies
 from scanner.errors import EngineError, InputError
 from scanner.files import canonical_json, staged_dir, write_atomic
+from scanner.gate import run_gate
 from scanner.pipeline import demo_paths, evaluate, load_inputs
+from scanner.plans import read_terraform, read_whatif
 from scanner.render import (
     FILE_NAMES,
     FORMATS,
@@ -29,9 +31,11 @@ from scanner.render import (
     render,
     render_catalogue,
     render_diff,
+    render_gate,
     render_runbook,
     render_trend,
 )
+from scanner.render.sarif import to_sarif
 from scanner.results import SCHEMA, diff_results, exit_code
 from scanner.snapshot import Snapshot, load_snapshot, save_snapshot
 
@@ -435,6 +439,66 @@ def diff(old_file: Path, new_file: Path, out_dir: Path | None, fail_on_new: bool
             (stage / "diff.json").write_text(canonical_json(changes), encoding="utf-8")
     click.echo(text, nl=False)
     sys.exit(1 if fail_on_new and changes["new_gaps"] else 0)
+
+
+@main.command(epilog=EXIT_CODES)
+@click.option(
+    "--config", "config_path", required=True, type=click.Path(dir_okay=False, path_type=Path), help="drready.yaml."
+)
+@click.option(
+    "--baseline",
+    "baseline_path",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Snapshot of the estate before the change (drready collect, e.g. from the nightly scan).",
+)
+@click.option(
+    "--what-if",
+    "whatif_paths",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="ARM what-if result: the REST body, or az deployment ... what-if --no-pretty-print output.",
+)
+@click.option(
+    "--terraform-plan",
+    "plan_paths",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Terraform plan as JSON: terraform show -json plan.tfplan > plan.json.",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("out/gate"),
+    show_default=True,
+    help="Folder for gate.md, gate.json and gate.sarif.",
+)
+@_policies_option
+@guarded
+def gate(
+    config_path: Path,
+    baseline_path: Path,
+    whatif_paths: tuple[Path, ...],
+    plan_paths: tuple[Path, ...],
+    out_dir: Path,
+    policies_dir: Path | None,
+) -> None:
+    """Fail a change that would weaken disaster recovery: exit 1 only on regressions against the baseline
+    (old gaps stay the nightly scan's job). Prints a pull-request comment; writes it, JSON and SARIF."""
+    if not whatif_paths and not plan_paths:
+        raise click.UsageError("give --what-if and/or --terraform-plan")
+    subscription = (load_config(config_path).model.scope.subscriptions or ["00000000-0000-0000-0000-000000000000"])[0]
+    plans = [read_whatif(p) for p in whatif_paths] + [read_terraform(p, subscription) for p in plan_paths]
+    outcome = run_gate(config_path, baseline_path, plans, policies_dir)
+    text = render_gate(outcome.report, outcome.failed)
+    with staged_dir(out_dir) as stage:
+        (stage / "gate.md").write_text(text, encoding="utf-8")
+        (stage / "gate.json").write_text(canonical_json(outcome.report), encoding="utf-8")
+        regressions = outcome.planned | {"findings": outcome.report["regressions"]}
+        (stage / "gate.sarif").write_text(canonical_json(to_sarif(regressions)), encoding="utf-8")
+    click.echo(text, nl=False)
+    sys.exit(1 if outcome.failed else 0)
 
 
 @main.command()

@@ -82,6 +82,10 @@ def pr_summary(
         keep = max(0, keep - max(1, (len(text) - limit) // 150 + 1))
 
 
+def render_gate(report: dict[str, Any], failed: bool, templates: Path | None = None) -> str:
+    return _environment(templates or asset_dir("reports")).get_template("gate.md.j2").render(g=report, failed=failed)
+
+
 def render_diff(diff: dict[str, Any], templates: Path | None = None) -> str:
     return _environment(templates or asset_dir("reports")).get_template("diff.md.j2").render(d=diff)
 
