@@ -84,12 +84,14 @@ def _policies_option(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _engine_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    func = click.option("--opa-token", envvar="DRREADY_OPA_TOKEN", help="Bearer token for the OPA server.")(func)
+    func = click.option("--opa-url", help="OPA server for --engine opa-server, e.g. http://127.0.0.1:8181.")(func)
     return click.option(
         "--engine",
-        type=click.Choice(["embedded"]),
+        type=click.Choice(["embedded", "opa-server"]),
         default="embedded",
         show_default=True,
-        help="Policy engine: embedded (rego-cpp, in-process).",
+        help="Policy engine: embedded (rego-cpp, in-process) or opa-server (a central `opa run --server`).",
     )(func)
 
 
@@ -237,6 +239,8 @@ def scan(
     allow_unknown: bool,
     policies_dir: Path | None,
     engine: str,
+    opa_url: str | None,
+    opa_token: str | None,
     **collect_options: Any,
 ) -> None:
     """Collect (unless --snapshot is given), evaluate and write the reports in one step.
@@ -250,7 +254,7 @@ def scan(
         raise click.UsageError("give --config (with or without --snapshot), or --demo")
     chosen = _formats(formats)
     snapshot = load_snapshot(snapshot_path) if snapshot_path else _collect(config_path, policies_dir, **collect_options)
-    result = evaluate(load_inputs(config_path, snapshot, policies_dir), engine)
+    result = evaluate(load_inputs(config_path, snapshot, policies_dir), engine, opa_url=opa_url, opa_token=opa_token)
     with staged_dir(out_dir) as stage:
         render(result, chosen, stage, templates)
         if not snapshot_path:
@@ -324,9 +328,13 @@ def evaluate_cmd(
     allow_unknown: bool,
     policies_dir: Path | None,
     engine: str,
+    opa_url: str | None,
+    opa_token: str | None,
 ) -> None:
     """Evaluate a snapshot and write the result JSON (no reports)."""
-    result = evaluate(load_inputs(config_path, snapshot_path, policies_dir), engine)
+    result = evaluate(
+        load_inputs(config_path, snapshot_path, policies_dir), engine, opa_url=opa_url, opa_token=opa_token
+    )
     write_atomic(out_file, canonical_json(result))
     print_summary(result)
     sys.exit(_exit(result, fail_on, allow_unknown))

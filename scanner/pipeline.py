@@ -93,10 +93,12 @@ def stamp_role_assignments(stamp: ResolvedStamp, snapshot: Snapshot) -> list[dic
     return [a for a in snapshot.authorization if (a.get("properties") or {}).get("principalId") in principals]
 
 
-def evaluate(inputs: ScanInputs, engine_name: str = "embedded", now: datetime | None = None) -> dict[str, Any]:
+def evaluate(
+    inputs: ScanInputs, engine_name: str = "embedded", now: datetime | None = None, **engine_options: Any
+) -> dict[str, Any]:
     """Evaluate every stamp and build the drready.result/v1 document."""
     now = now or generated_now()
-    engine = make_engine(engine_name, inputs.policies)
+    engine = make_engine(engine_name, inputs.policies, **engine_options)
     stamps = resolve_stamps(inputs.config, inputs.snapshot)
     caps = load_capabilities(inputs.policies.root, inputs.config)
     findings: list[dict[str, Any]] = []

@@ -178,9 +178,17 @@ def _check_unique(controls: list[Control]) -> None:
         seen[c.id] = c.file
 
 
-def make_engine(name: str, policies: Policies) -> PolicyEngine:
+def make_engine(
+    name: str, policies: Policies, opa_url: str | None = None, opa_token: str | None = None
+) -> PolicyEngine:
     if name == "embedded":
         from scanner.engine.embedded import EmbeddedEngine
 
         return EmbeddedEngine(policies)
+    if name == "opa-server":
+        from scanner.engine.opa_server import OpaServerEngine
+
+        if not opa_url:
+            raise EngineError("(opa-server)", "--engine opa-server needs --opa-url")
+        return OpaServerEngine(policies, opa_url, opa_token)
     raise EngineError("(engine)", f"unknown engine '{name}'")
