@@ -1,0 +1,103 @@
+"""End-to-end offline scan (load -> evaluate -> analyse -> every report format) at 1k, 10k and 100k
+resources in 500 stamps, and one stamp of 20k resources, on both engines.
+
+Each scan runs as its own `drready scan` process, so wall time and peak RSS are that run's alone.
+Targets (issue 8, on 2 cores): 100k/500 stamps under 60 s with the embedded engine; 10k->100k ratio at
+most 11x; one 20k-resource stamp under 60 s; peak RSS under 2 GB; embedded within 10x of the OPA server.
+
+    .venv/bin/python benchmarks/bench_scan.py [--sizes 1000,10000,100000] [--engines embedded,opa-server]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.synth_estate import generate  # noqa: E402
+
+FORMATS = "html,md,json,sarif,junit,csv,xlsx"
+
+
+def run_scan(config: Path, snapshot: Path, out: Path, engine_args: list[str]) -> dict[str, float]:
+    drready = Path(sys.executable).parent / "drready"
+    start = time.monotonic()
+    process = subprocess.Popen(
+        [
+            str(drready),
+            "scan",
+            "--config",
+            str(config),
+            "--snapshot",
+            str(snapshot),
+            "--out",
+            str(out),
+            "--format",
+            FORMATS,
+            "--fail-on",
+            "none",
+            "--allow-unknown",
+            *engine_args,
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.monotonic() - start
+    if os.waitstatus_to_exitcode(status) not in (0, 1, 3):
+        raise SystemExit(f"scan failed: {process.stderr.read().decode()[-2000:]}")
+    return {"wall_s": round(wall, 1), "peak_rss_mb": round(usage.ru_maxrss / 1024)}
+
+
+def opa_server() -> tuple[subprocess.Popen[bytes], str]:
+    opa = shutil.which("opa") or str(Path.home() / "go" / "bin" / "opa")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen([opa, "run", "--server", "--addr", f"127.0.0.1:{port}", "--log-level", "error"])
+    time.sleep(1.5)
+    return server, f"http://127.0.0.1:{port}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--stamps", type=int, default=500)
+    parser.add_argument("--single-stamp", type=int, default=20000)
+    parser.add_argument("--engines", default="embedded,opa-server")
+    args = parser.parse_args()
+    cases = [(int(n), args.stamps) for n in args.sizes.split(",") if n]
+    if args.single_stamp:
+        cases.append((args.single_stamp, 1))
+    server, url = opa_server() if "opa-server" in args.engines else (None, "")
+    rows = []
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            for resources, stamps in cases:
+                config, snapshot = generate(Path(tmp) / f"{resources}-{stamps}", resources, stamps)
+                for engine in args.engines.split(","):
+                    extra = ["--engine", "opa-server", "--opa-url", url] if engine == "opa-server" else []
+                    measured = run_scan(config, snapshot, Path(tmp) / f"out-{resources}-{stamps}-{engine}", extra)
+                    rows.append({"resources": resources, "stamps": stamps, "engine": engine, **measured})
+                    print(json.dumps(rows[-1]), flush=True)
+    finally:
+        if server:
+            server.terminate()
+    for engine in args.engines.split(","):
+        wall = {r["resources"]: r["wall_s"] for r in rows if r["engine"] == engine and r["stamps"] == args.stamps}
+        if 10000 in wall and 100000 in wall:
+            print(json.dumps({"engine": engine, "ratio_10k_to_100k": round(wall[100000] / wall[10000], 1)}))
+
+
+if __name__ == "__main__":
+    main()
