@@ -53,6 +53,8 @@ def generate(out: Path, resources: int, stamps: int, gap_share: float = 0.3, see
             template,
             name,
         )
+        if per_stamp < len(base):  # a small budget: the first resources of the template, both regions
+            base = base[:per_stamp]
         snapshot["resources"] += base + _fill(base, name, per_stamp - len(base), gap_share, rng)
         stamp = {
             "name": name,

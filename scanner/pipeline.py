@@ -75,11 +75,28 @@ def policy_input(stamp: ResolvedStamp, inputs: ScanInputs, today: date) -> dict[
             "targets": {"rpo_minutes": stamp.stamp.targets.rpo, "rto_minutes": stamp.stamp.targets.rto},
         },
         "resources": stamp.resources,
+        **lookup_maps(stamp),
         "children": {k.lower(): v for k, v in snapshot.children.items() if k.lower() in ids},
         "pairs": stamp.pairs,
         "authorization": stamp_role_assignments(stamp, snapshot),
         "declared": stamp_declared(declared or {}, s.name, s.tier, s.drill_interval, today),
     }
+
+
+def lookup_maps(stamp: ResolvedStamp) -> dict[str, Any]:
+    """Indexes over the stamp's resources for the policies (policies/lib/drready.rego): by lower-case
+    type, by lower-case id, and each primary's secondary counterpart."""
+    by_type: dict[str, list[dict[str, Any]]] = {}
+    index = {}
+    for r in stamp.resources:
+        by_type.setdefault(str(r["type"]).lower(), []).append(r)
+        index[str(r["id"]).lower()] = r
+    counterparts = {
+        str(p["primary"]).lower(): index[str(p["secondary"]).lower()]
+        for p in stamp.pairs
+        if p["secondary"] and str(p["secondary"]).lower() in index
+    }
+    return {"by_type": by_type, "index": index, "counterparts": counterparts}
 
 
 def stamp_role_assignments(stamp: ResolvedStamp, snapshot: Snapshot) -> list[dict[str, Any]]:

@@ -60,12 +60,44 @@ def matches(selector_stamp: Stamp, resource: dict[str, Any]) -> bool:
     return bool(sel.tags) and all(tag(resource, k) == v for k, v in sel.tags.items())
 
 
+@dataclass
+class ResourceIndex:
+    """Resources by id, resource group and tag, so that resolving M stamps over N resources costs
+    about N + M lookups instead of N x M selector checks."""
+
+    by_id: dict[str, dict[str, Any]] = field(default_factory=dict)
+    by_group: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    by_tag: dict[tuple[str, str], list[dict[str, Any]]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, resources: list[dict[str, Any]]) -> ResourceIndex:
+        index = cls()
+        for r in resources:
+            index.by_id[str(r["id"]).lower()] = r
+            index.by_group.setdefault(resource_group(r), []).append(r)
+            for k, v in (r.get("tags") or {}).items():
+                index.by_tag.setdefault((k.lower(), str(v)), []).append(r)
+        return index
+
+    def candidates(self, stamp: Stamp) -> list[dict[str, Any]]:
+        """Every resource that might match the selector; matches() decides."""
+        sel = stamp.selector
+        found = [self.by_id[i.lower()] for i in sel.resource_ids if i.lower() in self.by_id]
+        for group in sel.resource_groups:
+            found += self.by_group.get(group.lower(), [])
+        if sel.tags:
+            key, value = next(iter(sel.tags.items()))
+            found += self.by_tag.get((key.lower(), value), [])
+        return found
+
+
 def resolve_stamps(config: Config, snapshot: Snapshot) -> list[ResolvedStamp]:
+    index = ResourceIndex.of(snapshot.resources)
     resolved = []
     for stamp in config.stamps:
         primary, secondary = config.regions_of(stamp)
-        members = [r for r in snapshot.resources if matches(stamp, r)]
-        members.sort(key=lambda r: str(r["id"]).lower())
+        unique = {str(r["id"]).lower(): r for r in index.candidates(stamp) if matches(stamp, r)}
+        members = [unique[k] for k in sorted(unique)]
         pairs = pair_resources(members, primary, secondary, config) if secondary else []
         resolved.append(ResolvedStamp(stamp, primary, secondary, members, pairs))
     return resolved

@@ -5,7 +5,12 @@ package drready.lib
 
 # The stamp's resources of one ARM type. Types are compared in lower case because ARM spells
 # some both ways (Microsoft.ContainerService/ManagedClusters).
-resources_of(t) := [r | some r in input.resources; lower(r.type) == t]
+# Python passes by_type, index and counterparts maps: lookups instead of scans keep a stamp's cost
+# linear in its size (rego-cpp does not memoize function calls). Inputs without them (the case tables)
+# fall back to scanning.
+resources_of(t) := object.get(input.by_type, t, []) if is_object(input.by_type)
+
+else := [r | some r in input.resources; lower(r.type) == t]
 
 # "East US 2", "eastus2" and "EastUS2" all name eastus2.
 norm_region(name) := lower(replace(name, " ", "")) if is_string(name)
@@ -72,7 +77,15 @@ children(r, kind) := input.children[lower(r.id)][kind]
 
 # The secondary counterpart of a primary resource, from the pairs computed in Python
 # (dr-pair tag, or the name with the region token swapped).
-counterpart(r) := s if {
+# Helper rules, not `not is_object(input.x)`: OPA makes that negation undefined when input.x is absent.
+has_counterparts if is_object(input.counterparts)
+
+has_index if is_object(input.index)
+
+counterpart(r) := input.counterparts[lower(r.id)] if {
+	has_counterparts
+} else := s if {
+	not has_counterparts
 	some p in input.pairs
 	lower(p.primary) == lower(r.id)
 	p.secondary != null
@@ -80,7 +93,10 @@ counterpart(r) := s if {
 	lower(s.id) == lower(p.secondary)
 }
 
-by_id(id) := r if {
+by_id(id) := input.index[lower(id)] if {
+	has_index
+} else := r if {
+	not has_index
 	some r in input.resources
 	lower(r.id) == lower(id)
 }

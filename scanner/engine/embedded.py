@@ -38,6 +38,7 @@ class EmbeddedEngine:
         if self._bundle is not None and not self._bundle.ok():
             raise EngineError(self._culprit(), "does not compile")
         self._runner = self._interpreter()
+        self._combined: dict[tuple[str, ...], Any] = {}
 
     @staticmethod
     def _interpreter() -> regopy.Interpreter:
@@ -67,7 +68,44 @@ class EmbeddedEngine:
         # output string is valid JSON. (Input objects built through regopy.Input keep strings raw,
         # and 1.5.2 prints those unescaped, which breaks on a name containing a quote.)
         self._runner.set_input_term(json.dumps(policy_input))
+        combined = self._query_combined(controls)
+        if combined is not None:
+            return combined
         return {c.id: self._query(c) for c in controls}
+
+    def _query_combined(self, controls: list[Control]) -> dict[str, list[Any]] | None:
+        """Every control in one query (a query costs about 1.4 ms before any work). None when it fails
+        or a control's results are undefined: the per-control queries then say which policy."""
+        key = tuple(c.id for c in controls)
+        if key not in self._combined:
+            fields = ", ".join(f'"{c.id}": data.{c.package}.results' for c in controls)
+            try:
+                bundle = self._builder.build(f"x = {{{fields}}}", [])
+                self._combined[key] = bundle if bundle.ok() else None
+            except regopy.RegoError:
+                self._combined[key] = None
+        bundle = self._combined[key]
+        if bundle is None:
+            return None
+        impl = native.rego_bundle_query(self._runner._impl, bundle._impl)
+        try:
+            ok = native.rego_output_ok(impl)
+            text = native.rego_output_string(impl)
+        finally:
+            native.rego_free_output(impl)
+        if not ok or text.startswith(("<error>", "(error")) or text == "undefined":
+            return None
+        try:
+            value = json.loads(text)
+        except json.JSONDecodeError:
+            return None
+        row = value[0] if isinstance(value, list) else value
+        results = (row.get("bindings") or {}).get("x")
+        if not isinstance(results, dict) or set(results) != set(key):
+            return None
+        if not all(isinstance(v, list) for v in results.values()):
+            return None
+        return results
 
     def _query(self, control: Control) -> list[Any]:
         impl = native.rego_bundle_query_entrypoint(self._runner._impl, self._bundle._impl, control.entrypoint)
