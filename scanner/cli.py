@@ -74,6 +74,18 @@ def main() -> None:
     """
 
 
+def _config_option(required: bool = True, help: str = "drready.yaml.") -> Callable[..., Any]:
+    return click.option(
+        "--config", "config_path", required=required, help=help, type=click.Path(dir_okay=False, path_type=Path)
+    )
+
+
+def _snapshot_option(required: bool, help: str = "Snapshot file (drready.snapshot/v1).") -> Callable[..., Any]:
+    return click.option(
+        "--snapshot", "snapshot_path", required=required, help=help, type=click.Path(dir_okay=False, path_type=Path)
+    )
+
+
 def _policies_option(func: Callable[..., Any]) -> Callable[..., Any]:
     return click.option(
         "--policies",
@@ -190,18 +202,8 @@ def _gate_options(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 @main.command(epilog=EXIT_CODES)
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="drready.yaml describing scope, regions, stamps, targets and waivers.",
-)
-@click.option(
-    "--snapshot",
-    "snapshot_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Snapshot file (drready.snapshot/v1) to evaluate.",
-)
+@_config_option(required=False, help="drready.yaml describing scope, regions, stamps, targets and waivers.")
+@_snapshot_option(required=False, help="Snapshot file (drready.snapshot/v1) to evaluate; without it, collect.")
 @click.option("--demo", is_flag=True, help="Scan the bundled demo estate (no Azure account needed).")
 @click.option(
     "--out",
@@ -266,13 +268,7 @@ def scan(
 
 
 @main.command(epilog=EXIT_CODES)
-@click.option(
-    "--config",
-    "config_path",
-    required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="drready.yaml (its scope says what to read).",
-)
+@_config_option(required=True, help="drready.yaml (its scope says what to read).")
 @click.option(
     "--out",
     "out_file",
@@ -295,20 +291,8 @@ def collect(config_path: Path, out_file: Path, policies_dir: Path | None, **opti
 
 
 @main.command("evaluate", epilog=EXIT_CODES)
-@click.option(
-    "--config",
-    "config_path",
-    required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="drready.yaml.",
-)
-@click.option(
-    "--snapshot",
-    "snapshot_path",
-    required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Snapshot file (drready.snapshot/v1).",
-)
+@_config_option()
+@_snapshot_option(required=True)
 @click.option(
     "--out",
     "out_file",
@@ -385,13 +369,8 @@ def report(
 
 @main.command(epilog=EXIT_CODES)
 @click.option("--stamp", "stamp_name", required=True, help="The stamp to write the runbook for.")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), help="drready.yaml.")
-@click.option(
-    "--snapshot",
-    "snapshot_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Snapshot file (drready.snapshot/v1).",
-)
+@_config_option(required=False)
+@_snapshot_option(required=False)
 @click.option("--demo", is_flag=True, help="Use the bundled demo estate.")
 @click.option(
     "--out",
@@ -450,9 +429,7 @@ def diff(old_file: Path, new_file: Path, out_dir: Path | None, fail_on_new: bool
 
 
 @main.command(epilog=EXIT_CODES)
-@click.option(
-    "--config", "config_path", required=True, type=click.Path(dir_okay=False, path_type=Path), help="drready.yaml."
-)
+@_config_option()
 @click.option(
     "--baseline",
     "baseline_path",
