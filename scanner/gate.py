@@ -29,6 +29,7 @@ def deep_merge(base: Any, patch: Any) -> Any:
 def overlay(snapshot: Snapshot, plan: Plan) -> tuple[Snapshot, list[dict[str, Any]]]:
     """The planned estate, and what each change did to it."""
     resources = {str(r["id"]).lower(): r for r in snapshot.resources}
+    baseline_ids = set(resources)
     children = copy.deepcopy(snapshot.children)
     applied = []
     for change in plan.changes:
@@ -55,7 +56,7 @@ def overlay(snapshot: Snapshot, plan: Plan) -> tuple[Snapshot, list[dict[str, An
                 "action": change.action,
                 "id": change.resource_id,
                 "address": change.address,
-                "known": key in {str(r["id"]).lower() for r in snapshot.resources},
+                "known": key in baseline_ids,
             }
         )
     planned = Snapshot(

@@ -108,6 +108,10 @@ class Emulator:
         self.server.shutdown()
         self.server.server_close()
 
+    def cli_args(self) -> list[str]:
+        """What points a drready command at this emulator instead of Azure."""
+        return ["--auth", "token", "--endpoint", self.endpoint, "--ca-bundle", str(self.cert)]
+
     def arg_requests(self) -> list[dict[str, Any]]:
         return [r for r in self.requests if r["path"] == ARG_PATH]
 

@@ -59,16 +59,7 @@ def test_ci_example_commands_run_on_fixture_files(
         for args in commands:
             if "--auth" in args:  # the example signs in to Azure: here the emulator stands in for it
                 i = args.index("--auth")
-                args = [
-                    *args[:i],
-                    "--auth",
-                    "token",
-                    "--endpoint",
-                    emu.endpoint,
-                    "--ca-bundle",
-                    str(emu.cert),
-                    *args[i + 2 :],
-                ]
+                args = [*args[:i], *emu.cli_args(), *args[i + 2 :]]
             result = run_cli(*args, env={"AZURE_ACCESS_TOKEN": "ci-example"})
             assert result.exit_code in (0, 1, 3), (args, result.output)  # never a usage or input error
     produced = {p.name for p in tmp_path.rglob("*") if p.is_file()}

@@ -67,6 +67,7 @@ def test_collected_snapshot_scores_exactly_like_the_same_resources_from_a_file(e
 
 def test_only_reads_are_sent_and_every_request_is_authorized(emulator: Emulator) -> None:
     collect(emulator)
+    assert [r["path"].endswith("/origingroups") for r in emulator.requests].count(True) == 1  # listed once
     assert emulator.requests and all(allowed(r["method"], r["path"]) and r["authorized"] for r in emulator.requests)
     assert {r["method"] for r in emulator.requests} == {"GET", "POST"}
     posts = {r["path"] for r in emulator.requests if r["method"] == "POST"}
@@ -151,12 +152,7 @@ def test_403_on_one_subscription_marks_its_findings_unknown_and_collects_the_res
             str(out),
             "--fail-on",
             "none",
-            "--auth",
-            "token",
-            "--endpoint",
-            emu.endpoint,
-            "--ca-bundle",
-            str(emu.cert),
+            *emu.cli_args(),
             "-q",
             env={"AZURE_ACCESS_TOKEN": "t"},
         )
@@ -222,17 +218,12 @@ def test_collect_command_writes_a_snapshot_that_evaluates_like_the_demo(emulator
         str(DEMO / "drready.yaml"),
         "--out",
         str(out),
-        "--auth",
-        "token",
-        "--endpoint",
-        emulator.endpoint,
-        "--ca-bundle",
-        str(emulator.cert),
+        *emulator.cli_args(),
         env={"AZURE_ACCESS_TOKEN": "t"},
     )
     assert result.exit_code == 0, result.output
     assert "77 resources, 0 errors" in result.output
-    assert "drready: resources: page 1, 77 rows" in result.stderr and "drready: arm: 17/17 child reads" in result.stderr
+    assert "drready: resources: page 1, 77 rows" in result.stderr and "drready: arm: 16/16 child reads" in result.stderr
     evaluated = run_cli(
         "evaluate",
         "--config",
@@ -253,12 +244,7 @@ def test_quiet_collection_prints_no_progress(emulator: Emulator, tmp_path: Path)
         "--out",
         str(tmp_path / "s.json"),
         "-q",
-        "--auth",
-        "token",
-        "--endpoint",
-        emulator.endpoint,
-        "--ca-bundle",
-        str(emulator.cert),
+        *emulator.cli_args(),
         env={"AZURE_ACCESS_TOKEN": "t"},
     )
     assert result.exit_code == 0 and result.stderr == ""

@@ -40,6 +40,7 @@ API = {
 }
 MODEL_KINDS = {"openai", "aiservices"}
 AFD_SKUS = {"standard_azurefrontdoor", "premium_azurefrontdoor"}
+Fetch = Callable[[], dict[str, list[Any]]]
 GEO_STORAGE_SKUS = {"standard_grs", "standard_ragrs", "standard_gzrs", "standard_ragzrs"}
 
 
@@ -97,52 +98,58 @@ class Arm:
 
     def collect(self, resources: list[dict[str, Any]]) -> Children:
         """Every child list the controls need for these resources."""
-        jobs = [(r, kind, fetch) for r in resources for kind, fetch in self._fetchers(r)]
+        jobs = [(r, label, fetch) for r in resources for label, fetch in self._fetchers(r)]
         out = Children()
         with ThreadPoolExecutor(max_workers=self.concurrency) as pool:
-            for (resource, kind, _), outcome in zip(jobs, pool.map(self._run, jobs), strict=True):
+            for (resource, label, _), outcome in zip(jobs, pool.map(self._run, jobs), strict=True):
                 out.requests += 1
                 if isinstance(outcome, Exception):
                     out.errors.append(
                         {
-                            "source": f"arm:{kind}",
+                            "source": f"arm:{label}",
                             "scope": resource["id"],
                             "error": _describe(outcome),
                             "types": [str(resource["type"]).lower()],
                         }
                     )
                 else:
-                    out.children.setdefault(resource["id"], {})[kind] = outcome
+                    out.children.setdefault(resource["id"], {}).update(outcome)
                 self.progress(f"arm: {out.requests}/{len(jobs)} child reads")
         return out
 
     @staticmethod
-    def _run(job: tuple[dict[str, Any], str, Callable[[], list[Any]]]) -> list[Any] | Exception:
+    def _run(job: tuple[dict[str, Any], str, Fetch]) -> dict[str, list[Any]] | Exception:
         try:
             return job[2]()
         except (AzureError, ValueError) as exc:
             return exc
 
-    def _fetchers(self, r: dict[str, Any]) -> Iterator[tuple[str, Callable[[], list[Any]]]]:
+    def _fetchers(self, r: dict[str, Any]) -> Iterator[tuple[str, Fetch]]:
+        """(label, fetch) for each child read a resource needs; a fetch returns its lists by kind."""
         rid, rtype = r["id"], str(r["type"]).lower()
         sku = str((r.get("sku") or {}).get("name") or "").lower()
+
+        def listed(kind: str, api: str) -> tuple[str, Fetch]:
+            return kind, lambda: {kind: self._list(f"{rid}/{kind}", API[api])}
+
         if rtype == "microsoft.datafactory/factories":
-            yield "integrationRuntimes", lambda: self._runtime_status(rid)
+            yield "integrationRuntimes", lambda: {"integrationRuntimes": self._runtime_status(rid)}
         elif rtype == "microsoft.cognitiveservices/accounts" and str(r.get("kind", "")).lower() in MODEL_KINDS:
-            yield "deployments", lambda: self._list(f"{rid}/deployments", API["cognitiveservices"])
+            yield listed("deployments", "cognitiveservices")
         elif rtype == "microsoft.apimanagement/service":
-            yield "backends", lambda: self._list(f"{rid}/backends", API["apimanagement"])
+            yield listed("backends", "apimanagement")
         elif rtype == "microsoft.cdn/profiles" and sku in AFD_SKUS:
-            yield "originGroups", lambda: self._list(f"{rid}/originGroups", API["cdn"])
-            yield "origins", lambda: self._origins(rid)
+            yield "originGroups", lambda: self._front_door(rid)
         elif rtype == "microsoft.dataprotection/backupvaults":
-            yield "backupInstances", lambda: self._list(f"{rid}/backupInstances", API["dataprotection"])
+            yield listed("backupInstances", "dataprotection")
         elif rtype == "microsoft.containerregistry/registries" and sku == "premium":
-            yield "replications", lambda: self._list(f"{rid}/replications", API["containerregistry"])
+            yield listed("replications", "containerregistry")
         elif rtype == "microsoft.storage/storageaccounts" and sku in GEO_STORAGE_SKUS:
             yield (
                 "geoReplicationStats",
-                lambda: [self._send("GET", rid, API["storage"], "&$expand=geoReplicationStats")],
+                lambda: {
+                    "geoReplicationStats": [self._send("GET", rid, API["storage"], "&$expand=geoReplicationStats")]
+                },
             )
 
     def _runtime_status(self, factory_id: str) -> list[Any]:
@@ -154,11 +161,11 @@ class Arm:
                 statuses.append({"name": ir.get("name"), **status})
         return statuses
 
-    def _origins(self, profile_id: str) -> list[Any]:
-        origins = []
-        for group in self._list(f"{profile_id}/originGroups", API["cdn"]):
-            origins += self._list(f"{group['id']}/origins", API["cdn"])
-        return origins
+    def _front_door(self, profile_id: str) -> dict[str, list[Any]]:
+        """Origin groups (health probes) and their origins, listing the groups once."""
+        groups = self._list(f"{profile_id}/originGroups", API["cdn"])
+        origins = [o for group in groups for o in self._list(f"{group['id']}/origins", API["cdn"])]
+        return {"originGroups": groups, "origins": origins}
 
 
 def _describe(exc: Exception) -> str:
