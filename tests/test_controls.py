@@ -15,6 +15,7 @@ import pytest
 
 from scanner.engine import Control, load_policies
 from scanner.engine.embedded import EmbeddedEngine
+from scanner.pipeline import engine_input
 
 from .conftest import POLICIES, opa_binary
 
@@ -80,6 +81,9 @@ def test_case_on_the_embedded_engine(control_id: str, case: str) -> None:
     control = policies().control(control_id)
     results = engine().evaluate([control], c["input"])[control_id]
     assert matches(results, c["expect"]) == [], results
+    # drready gives the engines the input indexed and projected (scanner/pipeline.py): same results.
+    indexed = engine().evaluate([control], engine_input(c["input"], policies().projection))[control_id]
+    assert indexed == results
 
 
 @cache
@@ -142,7 +146,7 @@ def test_function_names_with_two_arities_are_refused(tmp_path) -> None:
 def test_the_demo_gives_identical_results_on_both_engines(tmp_path) -> None:
     from datetime import date
 
-    from scanner.pipeline import load_inputs, policy_input
+    from scanner.pipeline import load_inputs, policy_input, stamp_input
     from scanner.stamps import resolve_stamps
 
     from .conftest import DEMO, opa_eval_all
@@ -157,6 +161,7 @@ def test_the_demo_gives_identical_results_on_both_engines(tmp_path) -> None:
         controls = [c for c in policies().controls if c.applies_to_kind(stamp.stamp.kind)]
         doc = policy_input(stamp, inputs, date(2026, 11, 26))
         embedded = engine().evaluate(controls, doc)
+        assert embedded == engine().evaluate(controls, stamp_input(stamp, inputs, date(2026, 11, 26))), stamp.name
         on_opa = opa_eval_all(opa, controls, doc, tmp_path)
         for control in controls:
             assert sorted(on_opa.get(control.id, []), key=key) == sorted(embedded[control.id], key=key), (

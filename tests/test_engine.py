@@ -126,3 +126,41 @@ def test_metadata_is_read_from_the_rego_text() -> None:
     assert web.resource_types == ("microsoft.storage/storageaccounts",)
     assert web.related_resources[0].startswith("https://learn.microsoft.com/")
     assert policies.control("DR-REG-01").scope == "stamp"
+
+
+def test_projection_keeps_what_the_policies_name() -> None:
+    from scanner.engine.projection import Projection
+
+    module = """package p
+# ignoredInComment: only a comment names it
+r := x if {
+	x := object.get(input.r, ["properties", "sku", "name"], "")
+	input.r.kind == "has # in a string"
+	raw := `a "quote inside a raw string
+that spans lines`
+	input.r[`rawKey`]
+	input.r.tags.env == "prod"
+}
+"""
+    projection = Projection.of([module])
+    assert {"properties", "sku", "name", "kind", "rawKey", "has # in a string"} <= projection.keys
+    assert "ignoredInComment" not in projection.keys
+    resource = {
+        "name": "a",
+        "tags": {"Env": "prod", "cost-center": "not named"},
+        "properties": {
+            "sku": {"name": "S1", "tier": "dropped"},
+            "ignoredInComment": True,
+            "list": [{"name": "x", "other": 1}],
+            "identities": {"/subscriptions/s/id1": {"clientId": "c"}},
+        },
+    }
+    assert projection.resource(resource) == {
+        "name": "a",
+        "tags": {"Env": "prod"},  # tag names compare in any case
+        # "list" and "identities" are not named: dropped with everything under them. A map none of
+        # whose keys is named is kept whole when it is reached through a named key (see below).
+        "properties": {"sku": {"name": "S1"}},
+    }
+    mapped = Projection.of(["x := input.properties.identities.name"])
+    assert mapped.resource(resource)["properties"]["identities"] == {"/subscriptions/s/id1": {"clientId": "c"}}

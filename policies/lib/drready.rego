@@ -3,14 +3,18 @@
 # description: Helpers shared by every drready control (resource selection, regions, result shape).
 package drready.lib
 
+# Policies reach resources only through resources_of, by_id and counterpart. drready passes them
+# indexed (scanner/pipeline.py, engine_input): `by_type` {lower-case type: [resource]}, each primary
+# carrying its secondary under `drready.counterpart`, and `index` {lower-case id: lower-case type};
+# hand-written inputs (the case tables) give `resources` and `pairs` instead. rego-cpp 1.5.2 looks up
+# `x[key]` and object.get(x, key) with a computed key by scanning x, so lookups are kept out of
+# per-resource paths.
+#
 # The stamp's resources of one ARM type. Types are compared in lower case because ARM spells
 # some both ways (Microsoft.ContainerService/ManagedClusters).
-# Python passes by_type, index and counterparts maps: lookups instead of scans keep a stamp's cost
-# linear in its size (rego-cpp does not memoize function calls). Inputs without them (the case tables)
-# fall back to scanning.
-resources_of(t) := object.get(input.by_type, t, []) if is_object(input.by_type)
-
-else := [r | some r in input.resources; lower(r.type) == t]
+resources_of(t) := object.get(input.by_type, t, []) if {
+	has_index
+} else := [r | some r in input.resources; lower(r.type) == t]
 
 # "East US 2", "eastus2" and "EastUS2" all name eastus2.
 norm_region(name) := lower(replace(name, " ", "")) if is_string(name)
@@ -28,11 +32,14 @@ in_secondary(r) if {
 
 # Zone support comes from policies/lib/regions/data.json (Microsoft's regions list). A region whose
 # support is unknown is neither: zone checks then give no result and the finding becomes unknown.
-zone_region(name) if data.lib.regions.regions[name].zones == true
+zone_region(name) if object.get(data.lib.regions.regions, [name, "zones"], null) == true
 
-no_zones(name) if data.lib.regions.regions[name].zones == false
+no_zones(name) if object.get(data.lib.regions.regions, [name, "zones"], null) == false
 
-azure_pair(name) := data.lib.regions.regions[name].pair
+azure_pair(name) := p if {
+	p := object.get(data.lib.regions.regions, [name, "pair"], null)
+	p != null
+}
 
 name_of(r) := object.get(r, "name", r.id)
 
@@ -73,19 +80,17 @@ unknown(r, message) := {"resource": r.id, "status": "unknown", "message": messag
 # Child resources fetched from ARM outside Resource Graph, keyed by the parent's lower-case id and
 # kind (integrationRuntimes, deployments, backends, originGroups, origins, backupInstances,
 # replications). Undefined when they were not collected: the caller then gives no pass.
-children(r, kind) := input.children[lower(r.id)][kind]
+children(r, kind) := c if {
+	c := object.get(input.children, [lower(r.id), kind], null)
+	c != null
+}
 
 # The secondary counterpart of a primary resource, from the pairs computed in Python
 # (dr-pair tag, or the name with the region token swapped).
-# Helper rules, not `not is_object(input.x)`: OPA makes that negation undefined when input.x is absent.
-has_counterparts if is_object(input.counterparts)
-
-has_index if is_object(input.index)
-
-counterpart(r) := input.counterparts[lower(r.id)] if {
-	has_counterparts
+counterpart(r) := r.drready.counterpart if {
+	has_index
 } else := s if {
-	not has_counterparts
+	not has_index
 	some p in input.pairs
 	lower(p.primary) == lower(r.id)
 	p.secondary != null
@@ -93,13 +98,21 @@ counterpart(r) := input.counterparts[lower(r.id)] if {
 	lower(s.id) == lower(p.secondary)
 }
 
-by_id(id) := input.index[lower(id)] if {
+counterpart_id(id) := lower(counterpart(by_id(id)).id)
+
+by_id(id) := r if {
 	has_index
+	some r in object.get(input.by_type, object.get(input.index, lower(id), ""), [])
+	lower(r.id) == lower(id)
 } else := r if {
 	not has_index
 	some r in input.resources
 	lower(r.id) == lower(id)
 }
+
+# A helper rule, not `not is_object(input.index)`: OPA makes that negation undefined when input.index
+# is absent.
+has_index if is_object(input.index)
 
 in_secondary_of_type(t) := [r | some r in resources_of(t); in_secondary(r)]
 

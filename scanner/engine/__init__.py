@@ -9,11 +9,13 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Protocol
 
 import yaml
 
+from scanner.engine.projection import Projection
 from scanner.errors import EngineError
 
 SEVERITIES = ("critical", "high", "medium", "low", "info")
@@ -54,6 +56,11 @@ class Policies:
 
     def control(self, control_id: str) -> Control | None:
         return next((c for c in self.controls if c.id == control_id), None)
+
+    @cached_property
+    def projection(self) -> Projection:
+        """The resource types and keys these policies can read (scanner/engine/projection.py)."""
+        return Projection.of(self.modules.values())
 
 
 class PolicyEngine(Protocol):

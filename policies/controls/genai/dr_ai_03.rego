@@ -37,7 +37,7 @@ members(r) := [m |
 url_host(url) := lower(split(url, "/")[2]) if contains(url, "://")
 
 endpoint_region(url) := lib.region(a) if {
-	some a in input.resources
+	some a in lib.resources_of("microsoft.cognitiveservices/accounts")
 	url_host(object.get(a, ["properties", "endpoint"], "")) == url_host(url)
 }
 

@@ -51,7 +51,7 @@ all_collected if {
 
 evidence(r) := {"protecting vaults": [{
 	"vault": v.name,
-	"storageSettings": object.get(v, ["properties", "storageSettings"], null),
+	"storageSettings[].type": [object.get(s, "type", null) | some s in lib.list_or_empty(object.get(v, ["properties", "storageSettings"], []))],
 	"crossRegionRestore": object.get(v, ["properties", "featureSettings", "crossRegionRestoreSettings", "state"], null),
 } |
 	some v in protecting(r)

@@ -25,8 +25,10 @@ airflow := lib.declared("airflow")
 
 db_types := {"microsoft.dbforpostgresql/flexibleservers": "postgres", "microsoft.dbformysql/flexibleservers": "mysql"}
 
+# The metadata database and the DAG storage account, by id or name.
 named(ref) := r if {
-	some r in input.resources
+	some t in {"microsoft.dbforpostgresql/flexibleservers", "microsoft.dbformysql/flexibleservers", "microsoft.storage/storageaccounts"}
+	some r in lib.resources_of(t)
 	ref_matches(r, ref)
 }
 

@@ -50,6 +50,8 @@ missing(pe) := [concat("", [last(c.privateLinkServiceId), " (", concat(",", c.gr
 	not covered(c)
 ]
 
+endpoint_evidence(pe) := {"connections": [{"privateLinkServiceId": c.privateLinkServiceId, "groupIds": c.groupIds} | some c in connections(pe)]}
+
 last(path) := parts[count(parts) - 1] if parts := split(path, "/")
 
 endpoint_result(r) := lib.result(r, "not_applicable", lib.not_primary_message(r), {}) if {
@@ -61,13 +63,13 @@ endpoint_result(r) := lib.result(r, "not_applicable", lib.not_primary_message(r)
 		concat("; ", missing(r)),
 		". Create private endpoints there for the counterpart services with the same group ids",
 	]),
-	{"connections": connections(r)},
+	endpoint_evidence(r),
 ) if {
 	count(missing(r)) > 0
 } else := lib.result(
 	r, "pass",
 	sprintf("Private endpoint %s has an equivalent in %s", [lib.name_of(r), input.stamp.secondary_region]),
-	{"connections": connections(r)},
+	endpoint_evidence(r),
 )
 
 zone_of(link) := lower(split(link.id, "/virtualNetworkLinks/")[0]) if contains(link.id, "/virtualNetworkLinks/")

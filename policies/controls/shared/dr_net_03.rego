@@ -28,11 +28,7 @@ policy_id(fw) := lower(object.get(fw, ["properties", "firewallPolicy", "id"], ""
 
 same_policy(r, s) if policy_id(r) == policy_id(s)
 
-same_policy(r, s) if {
-	some p in input.pairs
-	lower(p.primary) == policy_id(r)
-	lower(object.get(p, "secondary", "")) == policy_id(s)
-}
+same_policy(r, s) if lib.counterpart_id(policy_id(r)) == policy_id(s)
 
 zone_gap(s) := [] if {
 	not lib.zone_region(lib.region(s))

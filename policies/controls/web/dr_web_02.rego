@@ -52,7 +52,7 @@ else := url
 # The regions of the stamp resources that serve a host name (App Service default host names and
 # storage static-website endpoints).
 host_region(h) := lib.region(r) if {
-	some r in input.resources
+	some r in array.concat(lib.resources_of("microsoft.web/sites"), lib.resources_of("microsoft.storage/storageaccounts"))
 	some candidate in [
 		object.get(r, ["properties", "defaultHostName"], ""),
 		host(object.get(r, ["properties", "primaryEndpoints", "web"], "")),
