@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import shutil
 import tempfile
@@ -11,10 +10,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 
 def canonical_json(data: Any) -> str:
-    """Deterministic JSON: sorted keys, fixed indentation, trailing newline."""
-    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    """Deterministic JSON: sorted keys, fixed indentation, trailing newline. orjson, because the
+    standard library's encoder is pure Python once it indents (seconds for a 100,000-finding result)."""
+    return orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS).decode("utf-8") + "\n"
 
 
 def write_atomic(path: Path, content: str | bytes) -> None:

@@ -251,11 +251,21 @@ def load_declared(config: Config) -> dict[str, Any]:
     base = config.path.parent
     top = config.model.declared
     declared: dict[str, Any] = {"drills": load_drills(base / top.drills, config) if top.drills else [], "stamps": {}}
+    loaded: dict[tuple[str, Path], Any] = {}  # stamps often share one file: read and validate it once
+
+    def load(kind: str, name: str | None) -> Any:
+        if not name:
+            return None
+        key = (kind, (base / name).resolve())
+        if key not in loaded:
+            loaded[key] = (load_model_gateway if kind == "model_gateway" else load_airflow)(base / name)
+        return loaded[key]
+
     for stamp in config.stamps:
         files = stamp.declared
         declared["stamps"][stamp.name] = {
-            "model_gateway": load_model_gateway(base / files.model_gateway) if files.model_gateway else None,
-            "airflow": load_airflow(base / files.airflow) if files.airflow else None,
+            "model_gateway": load("model_gateway", files.model_gateway),
+            "airflow": load("airflow", files.airflow),
         }
     return declared
 

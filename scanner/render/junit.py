@@ -15,12 +15,14 @@ def to_junit(result: dict[str, Any]) -> bytes:
         by_case[(f["stamp"], f["control"])].append(f)
     root = ET.Element("testsuites", name="drready", timestamp=result["generated_at"])
     totals = defaultdict(int)
+    controls_of: dict[str, list[str]] = defaultdict(list)
+    for stamp_name, control in sorted(by_case):
+        controls_of[stamp_name].append(control)
     for stamp in result["stamps"]:
         suite = ET.SubElement(root, "testsuite", name=stamp["name"])
         counts = defaultdict(int)
-        for (stamp_name, control), findings in sorted(by_case.items()):
-            if stamp_name != stamp["name"]:
-                continue
+        for control in controls_of[stamp["name"]]:
+            findings = by_case[(stamp["name"], control)]
             counts["tests"] += 1
             case = ET.SubElement(
                 suite,

@@ -94,10 +94,16 @@ def write_csv(result: dict[str, Any], out_dir: Path) -> list[Path]:
     return [findings, stamps]
 
 
+# Every value is written as what it is: a message or tag that starts with "=" stays text, not a formula.
+XLSX_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+
+
 def write_xlsx(result: dict[str, Any], path: Path) -> None:
-    with pd.ExcelWriter(path, engine="openpyxl") as writer:
-        stamps_frame(result).to_excel(writer, sheet_name="Stamps", index=False)
-        findings_frame(result).to_excel(writer, sheet_name="Findings", index=False)
-        for sheet in writer.sheets.values():
-            sheet.freeze_panes = "A2"
-            sheet.auto_filter.ref = sheet.dimensions
+    """XlsxWriter, not openpyxl: 100,000 findings take seconds instead of most of a minute."""
+    frames = {"Stamps": stamps_frame(result), "Findings": findings_frame(result)}
+    with pd.ExcelWriter(path, engine="xlsxwriter", engine_kwargs={"options": XLSX_OPTIONS}) as writer:
+        for name, frame in frames.items():
+            frame.to_excel(writer, sheet_name=name, index=False)
+            sheet = writer.sheets[name]
+            sheet.freeze_panes(1, 0)
+            sheet.autofilter(0, 0, len(frame), len(frame.columns) - 1)
