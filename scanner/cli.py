@@ -96,6 +96,12 @@ def _policies_option(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _engine_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    func = click.option(
+        "--jobs",
+        "-j",
+        type=click.IntRange(min=1),
+        help="Stamps evaluated at once (default: the CPUs available, at most 8).",
+    )(func)
     func = click.option("--opa-token", envvar="DRREADY_OPA_TOKEN", help="Bearer token for the OPA server.")(func)
     func = click.option("--opa-url", help="OPA server for --engine opa-server, e.g. http://127.0.0.1:8181.")(func)
     return click.option(
@@ -243,6 +249,7 @@ def scan(
     engine: str,
     opa_url: str | None,
     opa_token: str | None,
+    jobs: int | None,
     **collect_options: Any,
 ) -> None:
     """Collect (unless --snapshot is given), evaluate and write the reports in one step.
@@ -256,7 +263,8 @@ def scan(
         raise click.UsageError("give --config (with or without --snapshot), or --demo")
     chosen = _formats(formats)
     snapshot = load_snapshot(snapshot_path) if snapshot_path else _collect(config_path, policies_dir, **collect_options)
-    result = evaluate(load_inputs(config_path, snapshot, policies_dir), engine, opa_url=opa_url, opa_token=opa_token)
+    inputs = load_inputs(config_path, snapshot, policies_dir)
+    result = evaluate(inputs, engine, jobs=jobs, opa_url=opa_url, opa_token=opa_token)
     with staged_dir(out_dir) as stage:
         render(result, chosen, stage, templates)
         if not snapshot_path:
@@ -314,11 +322,11 @@ def evaluate_cmd(
     engine: str,
     opa_url: str | None,
     opa_token: str | None,
+    jobs: int | None,
 ) -> None:
     """Evaluate a snapshot and write the result JSON (no reports)."""
-    result = evaluate(
-        load_inputs(config_path, snapshot_path, policies_dir), engine, opa_url=opa_url, opa_token=opa_token
-    )
+    inputs = load_inputs(config_path, snapshot_path, policies_dir)
+    result = evaluate(inputs, engine, jobs=jobs, opa_url=opa_url, opa_token=opa_token)
     write_atomic(out_file, canonical_json(result))
     print_summary(result)
     sys.exit(_exit(result, fail_on, allow_unknown))

@@ -6,6 +6,7 @@ Called by the CLI, the gate and the tests; each step's output is a file a user c
 from __future__ import annotations
 
 import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -125,24 +126,38 @@ def stamp_role_assignments(stamp: ResolvedStamp, snapshot: Snapshot) -> list[dic
     return [a for a in snapshot.authorization if (a.get("properties") or {}).get("principalId") in principals]
 
 
+def default_jobs() -> int:
+    """The CPUs this process may use (a container's share, not the host's), at most 8."""
+    return max(1, min(8, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1))
+
+
 def evaluate(
-    inputs: ScanInputs, engine_name: str = "embedded", now: datetime | None = None, **engine_options: Any
+    inputs: ScanInputs,
+    engine_name: str = "embedded",
+    now: datetime | None = None,
+    jobs: int | None = None,
+    **engine_options: Any,
 ) -> dict[str, Any]:
-    """Evaluate every stamp and build the drready.result/v1 document."""
+    """Evaluate every stamp and build the drready.result/v1 document. Stamps are independent, so `jobs`
+    of them are evaluated at once (the engines release the GIL while they work); the result does not
+    depend on it."""
     now = now or generated_now()
     engine = make_engine(engine_name, inputs.policies, **engine_options)
     stamps = resolve_stamps(inputs.config, inputs.snapshot)
     caps = load_capabilities(inputs.policies.root, inputs.config)
-    findings: list[dict[str, Any]] = []
-    per_stamp: dict[str, list[dict[str, Any]]] = {}
-    recovery: dict[str, dict[str, Any]] = {}
-    for stamp in stamps:
+
+    def assess(stamp: ResolvedStamp) -> tuple[list[dict[str, Any]], dict[str, Any]]:
         controls = [c for c in inputs.policies.controls if c.applies_to_kind(stamp.stamp.kind)]
         doc = policy_input(stamp, inputs, now.date())
         stamp_findings = findings_for_stamp(stamp, controls, engine.evaluate(controls, doc), inputs.snapshot.errors)
-        recovery[stamp.name] = analyse(doc["stamp"], stamp.resources, stamp_findings, doc["declared"], caps)
-        per_stamp[stamp.name] = stamp_findings + recovery_findings(doc["stamp"], recovery[stamp.name], stamp_findings)
-        findings += per_stamp[stamp.name]
+        recovery = analyse(doc["stamp"], stamp.resources, stamp_findings, doc["declared"], caps)
+        return stamp_findings + recovery_findings(doc["stamp"], recovery, stamp_findings), recovery
+
+    with ThreadPoolExecutor(max_workers=jobs or default_jobs()) as pool:
+        assessed = dict(zip((s.name for s in stamps), pool.map(assess, stamps), strict=True))
+    per_stamp = {name: stamp_findings for name, (stamp_findings, _) in assessed.items()}
+    recovery = {name: rec for name, (_, rec) in assessed.items()}
+    findings = [f for stamp_findings in per_stamp.values() for f in stamp_findings]
     waivers = apply_waivers(findings, inputs.config.waivers, now.date())
     return {
         "schema": SCHEMA,

@@ -126,3 +126,15 @@ def test_demo_estate_exercises_every_control_passing_and_failing(tmp_path: Path)
     assert not [f for f in result["findings"] if f["status"] == "unknown"]
     scores = {s["name"]: s["score"] for s in result["stamps"]}
     assert all(0 < score < 100 for score in scores.values()), scores
+
+
+def test_parallel_evaluation_gives_the_same_result(tmp_path: Path) -> None:
+    from benchmarks.synth_estate import generate
+    from scanner.pipeline import generated_now
+
+    config_path, snapshot_path = generate(tmp_path / "estate", resources=600, stamps=24)
+    inputs = load_inputs(config_path, snapshot_path, POLICIES)
+    now = generated_now()
+    one = evaluate(inputs, now=now, jobs=1)
+    assert evaluate(inputs, now=now, jobs=3) == one
+    assert len(one["stamps"]) == 24 and {f["status"] for f in one["findings"]} >= {"pass", "fail"}

@@ -67,7 +67,8 @@ class PolicyEngine(Protocol):
     name: str
 
     def evaluate(self, controls: list[Control], policy_input: dict[str, Any]) -> dict[str, list[Any]]:
-        """Raw `results` of each control for one stamp's input, keyed by control id."""
+        """Raw `results` of each control for one stamp's input, keyed by control id. Safe to call from
+        several threads at once."""
         ...
 
 

@@ -3,12 +3,15 @@
 The policies are compiled once into a bundle; each control is then one entrypoint query per stamp
 (about a millisecond each), which also lets an engine error name the control's policy file.
 Strict built-in errors are on: otherwise an unknown built-in silently makes a rule undefined.
+evaluate() may be called from several threads: each thread gets interpreters of its own, and
+regopy's ctypes calls release the GIL, so stamps evaluate in parallel on as many cores.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import threading
 from typing import Any
 
 import regopy
@@ -39,6 +42,21 @@ class EmbeddedEngine:
             raise EngineError(self._culprit(), "does not compile")
         self._runner = self._interpreter()
         self._combined: dict[tuple[str, ...], Any] = {}
+        self._owner: int | None = None
+        self._claim = threading.Lock()
+        self._local = threading.local()
+
+    def _for_this_thread(self) -> EmbeddedEngine:
+        """This engine on the first thread that evaluates with it; on others a copy with interpreters
+        of its own."""
+        with self._claim:
+            if self._owner is None:
+                self._owner = threading.get_ident()
+        if threading.get_ident() == self._owner:
+            return self
+        if not hasattr(self._local, "engine"):
+            self._local.engine = EmbeddedEngine(self._policies)
+        return self._local.engine
 
     @staticmethod
     def _interpreter() -> regopy.Interpreter:
@@ -64,6 +82,9 @@ class EmbeddedEngine:
             return False
 
     def evaluate(self, controls: list[Control], policy_input: dict[str, Any]) -> dict[str, list[Any]]:
+        engine = self._for_this_thread()
+        if engine is not self:
+            return engine.evaluate(controls, policy_input)
         # Input goes in as JSON text: rego-cpp then holds its strings as escaped JSON tokens and its
         # output string is valid JSON. (Input objects built through regopy.Input keep strings raw,
         # and 1.5.2 prints those unescaped, which breaks on a name containing a quote.)

@@ -8,6 +8,7 @@ An unreachable server, a timeout or a policy the server rejects ends the run wit
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -29,7 +30,7 @@ class OpaServerEngine:
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise EngineError(SERVER, f"--opa-url must be http(s)://host:port, not {url!r}")
         self.url = url
-        self.client = OpaClient(
+        self._connect = lambda: OpaClient(
             host=parts.hostname,
             port=parts.port or (443 if parts.scheme == "https" else 8181),
             ssl=parts.scheme == "https",
@@ -37,10 +38,18 @@ class OpaServerEngine:
             timeout=timeout,
             retries=1,
         )
+        self._local = threading.local()
         self._call(self.client.check_connection)
         for key, document in sorted(policies.data.items()):
             self._call(self.client.update_or_create_data, document, key)
         self._upload(policies.modules)
+
+    @property
+    def client(self) -> OpaClient:
+        """A client per thread (stamps are evaluated in parallel; a requests session is not shared)."""
+        if not hasattr(self._local, "client"):
+            self._local.client = self._connect()
+        return self._local.client
 
     def _upload(self, modules: dict[str, str]) -> None:
         """PUT every module. The server compiles each one as it arrives, so a module whose helpers are not
