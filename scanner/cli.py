@@ -600,11 +600,12 @@ def print_summary(result: dict[str, Any]) -> None:
     """One screen: per stamp the verdict, score and worst gap."""
     console = Console(width=120)
     table = Table("Stamp", "Kind", "Verdict", "Score", "Gaps", "Unknown", "Worst gap", box=None, pad_edge=False)
+    worst_of: dict[str, dict[str, Any]] = {}
+    for f in result["findings"]:  # sorted worst first
+        if f["status"] == "fail" and not f["waiver"]:
+            worst_of.setdefault(f["stamp"], f)
     for s in result["stamps"]:
-        worst = next(
-            (f for f in result["findings"] if f["stamp"] == s["name"] and f["status"] == "fail" and not f["waiver"]),
-            None,
-        )
+        worst = worst_of.get(s["name"])
         worst_text = f"{worst['severity']} {worst['control']} {worst['resource_name']}" if worst else "-"
         table.add_row(
             s["name"],
