@@ -92,7 +92,7 @@ def stamp_input(stamp: ResolvedStamp, inputs: ScanInputs, today: date) -> dict[s
 def engine_input(doc: dict[str, Any], projection: Projection) -> dict[str, Any]:
     """A policy input with `resources` and `pairs` replaced by what policies/lib/drready.rego looks up:
     `by_type` (lower-case type -> resources, in snapshot order, each primary carrying its secondary
-    counterpart under `drready.counterpart`) and `index` (lower-case id -> lower-case type). Resources
+    counterpart under `drready.counterpart`) and `index` (lower-case id -> [type, position]). Resources
     hold only what the policies can read (scanner/engine/projection.py).
 
     Why this shape: rego-cpp 1.5.2 costs about 15 us per key of input, and looks a computed key up by
@@ -103,14 +103,14 @@ def engine_input(doc: dict[str, Any], projection: Projection) -> dict[str, Any]:
         str(p["primary"]).lower(): str(p["secondary"]).lower() for p in doc.get("pairs", []) if p.get("secondary")
     }
     by_type: dict[str, list[dict[str, Any]]] = {}
-    index: dict[str, str] = {}
+    index: dict[str, list[str | int]] = {}
     for r in doc.get("resources", []):
         rid, rtype = str(r["id"]).lower(), str(r["type"]).lower()
         body = bodies[rid]
         if counterparts.get(rid) in bodies:
             body = body | {"drready": {"counterpart": bodies[counterparts[rid]]}}
-        by_type.setdefault(rtype, []).append(body)
-        index[rid] = rtype
+        index[rid] = [rtype, len(by_type.setdefault(rtype, []))]
+        by_type[rtype].append(body)
     rest = {k: v for k, v in doc.items() if k not in ("resources", "pairs")}
     return rest | {"by_type": by_type, "index": index}
 

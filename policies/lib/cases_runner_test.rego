@@ -51,3 +51,20 @@ test_lib_regions if {
 	data.drready.lib.norm_region("East US 2") == "eastus2"
 	data.drready.lib.resource_group({"id": "/subscriptions/s/resourceGroups/rg-a/providers/P/t/x"}) == "rg-a"
 }
+
+# The indexed form drready gives the engines (scanner/pipeline.py, engine_input).
+indexed_input := {
+	"by_type": {"microsoft.web/sites": [
+		{"id": "/S/App-CUS", "drready": {"counterpart": {"id": "/S/App-EUS2"}}},
+		{"id": "/S/App-EUS2"},
+	]},
+	"index": {"/s/app-cus": ["microsoft.web/sites", 0], "/s/app-eus2": ["microsoft.web/sites", 1]},
+}
+
+test_lib_indexed_lookups if {
+	data.drready.lib.by_id("/s/APP-cus").id == "/S/App-CUS" with input as indexed_input
+	not data.drready.lib.by_id("/s/missing") with input as indexed_input
+	data.drready.lib.counterpart_id("/S/App-CUS") == "/s/app-eus2" with input as indexed_input
+	not data.drready.lib.counterpart_id("/S/App-EUS2") with input as indexed_input
+	count(data.drready.lib.resources_of("microsoft.web/sites")) == 2 with input as indexed_input
+}

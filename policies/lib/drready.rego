@@ -5,10 +5,10 @@ package drready.lib
 
 # Policies reach resources only through resources_of, by_id and counterpart. drready passes them
 # indexed (scanner/pipeline.py, engine_input): `by_type` {lower-case type: [resource]}, each primary
-# carrying its secondary under `drready.counterpart`, and `index` {lower-case id: lower-case type};
+# carrying its secondary under `drready.counterpart`, and `index` {lower-case id: [type, position]};
 # hand-written inputs (the case tables) give `resources` and `pairs` instead. rego-cpp 1.5.2 looks up
 # `x[key]` and object.get(x, key) with a computed key by scanning x, so lookups are kept out of
-# per-resource paths.
+# per-resource paths; object.get(x, [type, position]) on the arrays is direct.
 #
 # The stamp's resources of one ARM type. Types are compared in lower case because ARM spells
 # some both ways (Microsoft.ContainerService/ManagedClusters).
@@ -102,8 +102,10 @@ counterpart_id(id) := lower(counterpart(by_id(id)).id)
 
 by_id(id) := r if {
 	has_index
-	some r in object.get(input.by_type, object.get(input.index, lower(id), ""), [])
-	lower(r.id) == lower(id)
+	at := object.get(input.index, lower(id), null)
+	is_array(at)
+	r := object.get(input.by_type, at, null)
+	r != null
 } else := r if {
 	not has_index
 	some r in input.resources

@@ -37,10 +37,12 @@ wanted_service(service_id) := s.id if {
 	s := lib.counterpart(lib.by_id(service_id))
 } else := service_id
 
+# The wanted service first: looked up once per connection, not once per candidate endpoint.
 covered(c) if {
+	wanted := lower(wanted_service(c.privateLinkServiceId))
 	some pe in lib.in_secondary_of_type("microsoft.network/privateendpoints")
 	some sc in connections(pe)
-	lower(sc.privateLinkServiceId) == lower(wanted_service(c.privateLinkServiceId))
+	lower(sc.privateLinkServiceId) == wanted
 	some g in sc.groupIds
 	g in c.groupIds
 }
@@ -56,16 +58,18 @@ last(path) := parts[count(parts) - 1] if parts := split(path, "/")
 
 endpoint_result(r) := lib.result(r, "not_applicable", lib.not_primary_message(r), {}) if {
 	not lib.in_primary(r)
-} else := lib.result(
+} else := endpoint_verdict(r, missing(r))
+
+endpoint_verdict(r, gaps) := lib.result(
 	r, "fail",
 	concat("", [
 		sprintf("Private endpoint %s has no equivalent in %v for: ", [lib.name_of(r), input.stamp.secondary_region]),
-		concat("; ", missing(r)),
+		concat("; ", gaps),
 		". Create private endpoints there for the counterpart services with the same group ids",
 	]),
 	endpoint_evidence(r),
 ) if {
-	count(missing(r)) > 0
+	count(gaps) > 0
 } else := lib.result(
 	r, "pass",
 	sprintf("Private endpoint %s has an equivalent in %s", [lib.name_of(r), input.stamp.secondary_region]),
@@ -92,19 +96,21 @@ link_evidence(r) := {"properties.virtualNetwork.id": object.get(r, ["properties"
 
 link_result(r) := lib.result(r, "not_applicable", sprintf("DNS link %s does not link a primary virtual network of the stamp", [lib.name_of(r)]), link_evidence(r)) if {
 	not links_primary_vnet(r)
-} else := lib.result(r, "fail", sprintf("DNS link %s: the primary virtual network %s has no counterpart to link (see DR-NET-01)", [lib.name_of(r), linked_vnet(r).name]), link_evidence(r)) if {
-	not lib.counterpart(linked_vnet(r))
+} else := link_verdict(r, linked_vnet(r))
+
+link_verdict(r, vnet) := lib.result(r, "fail", sprintf("DNS link %s: the primary virtual network %s has no counterpart to link (see DR-NET-01)", [lib.name_of(r), vnet.name]), link_evidence(r)) if {
+	not lib.counterpart(vnet)
 } else := lib.result(
 	r, "fail",
 	sprintf(
 		"Private DNS zone %s is linked to %s but not to its counterpart %s: names would not resolve in %s. Add a virtual network link (az network private-dns link vnet create)",
-		[split(zone_of(r), "/")[8], linked_vnet(r).name, lib.counterpart(linked_vnet(r)).name, input.stamp.secondary_region],
+		[split(zone_of(r), "/")[8], vnet.name, lib.counterpart(vnet).name, input.stamp.secondary_region],
 	),
 	link_evidence(r),
 ) if {
-	not zone_links_to(r, lib.counterpart(linked_vnet(r)).id)
+	not zone_links_to(r, lib.counterpart(vnet).id)
 } else := lib.result(
 	r, "pass",
-	sprintf("The DNS zone of link %s is also linked to %s", [lib.name_of(r), lib.counterpart(linked_vnet(r)).name]),
+	sprintf("The DNS zone of link %s is also linked to %s", [lib.name_of(r), lib.counterpart(vnet).name]),
 	link_evidence(r),
 )

@@ -49,15 +49,26 @@ host(url) := split(url, "/")[2] if contains(url, "://")
 
 else := url
 
-# The regions of the stamp resources that serve a host name (App Service default host names and
-# storage static-website endpoints).
-host_region(h) := lib.region(r) if {
+# The hosts the Front Door origins name, then the regions of the stamp resources that serve them
+# (App Service default host names, storage static-website endpoints): one pass over those
+# resources per stamp, not one per origin and call (rego-cpp does not memoize functions).
+origin_hosts := {lower(o.properties.hostName) |
+	some profile in lib.resources_of("microsoft.cdn/profiles")
+	some o in lib.children(profile, "origins")
+}
+
+host_regions := [[lower(candidate), lib.region(r)] |
 	some r in array.concat(lib.resources_of("microsoft.web/sites"), lib.resources_of("microsoft.storage/storageaccounts"))
 	some candidate in [
 		object.get(r, ["properties", "defaultHostName"], ""),
 		host(object.get(r, ["properties", "primaryEndpoints", "web"], "")),
 	]
-	lower(candidate) == lower(h)
+	lower(candidate) in origin_hosts
+]
+
+host_region(h) := entry[1] if {
+	some entry in host_regions
+	entry[0] == lower(h)
 }
 
 regions_needed := {input.stamp.primary_region, input.stamp.secondary_region}
