@@ -145,15 +145,25 @@ def evaluate(
     engine = make_engine(engine_name, inputs.policies, **engine_options)
     stamps = resolve_stamps(inputs.config, inputs.snapshot)
     caps = load_capabilities(inputs.policies.root, inputs.config)
+    jobs = jobs or default_jobs()
+    # Fewer stamps than workers (one very large stamp, say): each stamp's controls are shared out too.
+    split = max(1, jobs // max(1, len(stamps)))
+
+    def run(controls: list[Control], doc: dict[str, Any]) -> dict[str, list[Any]]:
+        if split == 1 or len(controls) < 2:
+            return engine.evaluate(controls, doc)
+        with ThreadPoolExecutor(max_workers=split) as share:
+            parts = share.map(lambda part: engine.evaluate(part, doc), [controls[i::split] for i in range(split)])
+            return {cid: results for part in parts for cid, results in part.items()}
 
     def assess(stamp: ResolvedStamp) -> tuple[list[dict[str, Any]], dict[str, Any]]:
         controls = [c for c in inputs.policies.controls if c.applies_to_kind(stamp.stamp.kind)]
         doc = policy_input(stamp, inputs, now.date())
-        stamp_findings = findings_for_stamp(stamp, controls, engine.evaluate(controls, doc), inputs.snapshot.errors)
+        stamp_findings = findings_for_stamp(stamp, controls, run(controls, doc), inputs.snapshot.errors)
         recovery = analyse(doc["stamp"], stamp.resources, stamp_findings, doc["declared"], caps)
         return stamp_findings + recovery_findings(doc["stamp"], recovery, stamp_findings), recovery
 
-    with ThreadPoolExecutor(max_workers=jobs or default_jobs()) as pool:
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
         assessed = dict(zip((s.name for s in stamps), pool.map(assess, stamps), strict=True))
     per_stamp = {name: stamp_findings for name, (stamp_findings, _) in assessed.items()}
     recovery = {name: rec for name, (_, rec) in assessed.items()}

@@ -20,6 +20,18 @@ from regopy import rego_shared as native
 from scanner.engine import Control, Policies
 from scanner.errors import EngineError
 
+# Stamps of up to this many resources are evaluated in one query (a query costs about 1.4 ms before
+# any work); larger ones control by control, which measured faster at 200 resources and holds one
+# control's intermediate values at a time (an 8,000-resource stamp: 355 MB less at its peak).
+COMBINE_UP_TO = 50
+
+
+def _resource_count(policy_input: dict[str, Any]) -> int:
+    by_type = policy_input.get("by_type")
+    if isinstance(by_type, dict):
+        return sum(len(v) for v in by_type.values())
+    return len(policy_input.get("resources") or [])
+
 
 class EmbeddedEngine:
     name = "embedded"
@@ -89,9 +101,10 @@ class EmbeddedEngine:
         # output string is valid JSON. (Input objects built through regopy.Input keep strings raw,
         # and 1.5.2 prints those unescaped, which breaks on a name containing a quote.)
         self._runner.set_input_term(json.dumps(policy_input))
-        combined = self._query_combined(controls)
-        if combined is not None:
-            return combined
+        if _resource_count(policy_input) <= COMBINE_UP_TO:
+            combined = self._query_combined(controls)
+            if combined is not None:
+                return combined
         return {c.id: self._query(c) for c in controls}
 
     def _query_combined(self, controls: list[Control]) -> dict[str, list[Any]] | None:
