@@ -97,6 +97,13 @@ def main() -> None:
         wall = {r["resources"]: r["wall_s"] for r in rows if r["engine"] == engine and r["stamps"] == args.stamps}
         if 10000 in wall and 100000 in wall:
             print(json.dumps({"engine": engine, "ratio_10k_to_100k": round(wall[100000] / wall[10000], 1)}))
+    by_case: dict[tuple[int, int], dict[str, float]] = {}
+    for r in rows:
+        by_case.setdefault((r["resources"], r["stamps"]), {})[r["engine"]] = r["wall_s"]
+    for (resources, stamps), wall in by_case.items():
+        if "embedded" in wall and "opa-server" in wall:
+            ratio = round(wall["embedded"] / wall["opa-server"], 1)
+            print(json.dumps({"resources": resources, "stamps": stamps, "embedded_over_opa_server": ratio}))
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ data, ARM what-if output, Terraform plans mapped to ARM and the published ARM ex
 
 from __future__ import annotations
 
+import gc
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,13 +53,25 @@ def load_snapshot(path: str | Path) -> Snapshot:
     except UnicodeDecodeError as exc:
         raise InputError(str(path), None, f"not UTF-8 text: {exc.reason}") from exc
     try:
-        data = orjson.loads(text)  # a 250 MB snapshot: 1.5 s instead of 3.6 s with json
+        data = _parse_without_gc(text)
     except orjson.JSONDecodeError:
         try:  # the standard library's message and position for the error
             data = json.loads(text)
         except json.JSONDecodeError as exc:
             raise InputError(str(path), f"{exc.lineno}:{exc.colno}", f"malformed JSON: {exc.msg}") from exc
     return parse_snapshot(data, str(path))
+
+
+def _parse_without_gc(text: str) -> Any:
+    """orjson (a 250 MB snapshot: 1.5 s where json takes 3.6 s) with the cyclic garbage collector paused:
+    millions of new containers, none of them garbage, otherwise set off full collections (3.5 s more)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return orjson.loads(text)
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def parse_snapshot(data: Any, source: str) -> Snapshot:
