@@ -21,7 +21,7 @@ from scanner.engine.projection import Projection
 from scanner.recovery import SPOF_CONTROL, TARGET_CONTROL, analyse, load_capabilities, recovery_findings
 from scanner.results import SCHEMA, apply_waivers, findings_for_stamp, sort_findings, stamp_summary
 from scanner.snapshot import Snapshot, load_snapshot
-from scanner.stamps import ResolvedStamp, resolve_stamps
+from scanner.stamps import ResolvedStamp, norm_region, resolve_stamps
 
 
 @dataclass
@@ -91,14 +91,18 @@ def stamp_input(stamp: ResolvedStamp, inputs: ScanInputs, today: date) -> dict[s
 
 def engine_input(doc: dict[str, Any], projection: Projection) -> dict[str, Any]:
     """A policy input with `resources` and `pairs` replaced by what policies/lib/drready.rego looks up:
-    `by_type` (lower-case type -> resources, in snapshot order, each primary carrying its secondary
-    counterpart under `drready.counterpart`) and `index` (lower-case id -> [type, position]). Resources
+    `by_type` (lower-case type -> resources, in snapshot order, each with its normalized region under
+    `drready.region` and, for a primary, its secondary under `drready.counterpart`) and `index`
+    (lower-case id -> [type, position]). Resources
     hold only what the policies can read (scanner/engine/projection.py).
 
     Why this shape: rego-cpp 1.5.2 costs about 15 us per key of input, and looks a computed key up by
     scanning the object, so one copy of each resource and no per-resource lookups keep a stamp's cost
     linear in its size."""
-    bodies = {str(r["id"]).lower(): projection.resource(r) for r in doc.get("resources", [])}
+    bodies = {
+        str(r["id"]).lower(): projection.resource(r) | {"drready": {"region": norm_region(r.get("location"))}}
+        for r in doc.get("resources", [])
+    }
     counterparts = {
         str(p["primary"]).lower(): str(p["secondary"]).lower() for p in doc.get("pairs", []) if p.get("secondary")
     }
@@ -108,7 +112,7 @@ def engine_input(doc: dict[str, Any], projection: Projection) -> dict[str, Any]:
         rid, rtype = str(r["id"]).lower(), str(r["type"]).lower()
         body = bodies[rid]
         if counterparts.get(rid) in bodies:
-            body = body | {"drready": {"counterpart": bodies[counterparts[rid]]}}
+            body = body | {"drready": body["drready"] | {"counterpart": bodies[counterparts[rid]]}}
         index[rid] = [rtype, len(by_type.setdefault(rtype, []))]
         by_type[rtype].append(body)
     rest = {k: v for k, v in doc.items() if k not in ("resources", "pairs")}

@@ -67,4 +67,6 @@ test_lib_indexed_lookups if {
 	data.drready.lib.counterpart_id("/S/App-CUS") == "/s/app-eus2" with input as indexed_input
 	not data.drready.lib.counterpart_id("/S/App-EUS2") with input as indexed_input
 	count(data.drready.lib.resources_of("microsoft.web/sites")) == 2 with input as indexed_input
+	data.drready.lib.region({"location": "Central US", "drready": {"region": "centralus"}}) == "centralus"
+	data.drready.lib.region({"location": "Central US"}) == "centralus"
 }

@@ -4,8 +4,9 @@
 package drready.lib
 
 # Policies reach resources only through resources_of, by_id and counterpart. drready passes them
-# indexed (scanner/pipeline.py, engine_input): `by_type` {lower-case type: [resource]}, each primary
-# carrying its secondary under `drready.counterpart`, and `index` {lower-case id: [type, position]};
+# indexed (scanner/pipeline.py, engine_input): `by_type` {lower-case type: [resource]}, each resource
+# carrying its normalized region under `drready.region` and each primary its secondary under
+# `drready.counterpart`, and `index` {lower-case id: [type, position]};
 # hand-written inputs (the case tables) give `resources` and `pairs` instead. rego-cpp 1.5.2 looks up
 # `x[key]` and object.get(x, key) with a computed key by scanning x, so lookups are kept out of
 # per-resource paths; object.get(x, [type, position]) on the arrays is direct.
@@ -21,7 +22,11 @@ norm_region(name) := lower(replace(name, " ", "")) if is_string(name)
 
 else := ""
 
-region(r) := norm_region(object.get(r, "location", ""))
+# drready's indexed input carries each resource's normalized region (scanner/pipeline.py): a key
+# read instead of three calls, for a check nearly every control makes on every resource.
+region(r) := x if {
+	x := r.drready.region
+} else := norm_region(object.get(r, "location", ""))
 
 in_primary(r) if region(r) == input.stamp.primary_region
 
