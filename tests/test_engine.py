@@ -164,3 +164,20 @@ that spans lines`
     }
     mapped = Projection.of(["x := input.properties.identities.name"])
     assert mapped.resource(resource)["properties"]["identities"] == {"/subscriptions/s/id1": {"clientId": "c"}}
+
+
+@pytest.mark.parametrize(
+    "name",
+    ['kv-"quoted"', "kv-back\\slash", "kv-tab\there", "kv-ünïcødé-名前", "kv-plain"],
+)
+def test_names_that_need_escaping_come_back_unchanged(name: str, tmp_path: Path) -> None:
+    """Inputs go in as regopy.Input, except those holding a string JSON must escape (their strings
+    would come back unescaped): every such name reaches the message intact, as on OPA."""
+    policies = load_policies(POLICIES)
+    doc = policy_input("keyvault/vault-get.json", "westus", "eastus")
+    doc["resources"][0] |= {"name": name, "location": "westus"}
+    [result] = EmbeddedEngine(policies).evaluate([policies.control("DR-KV-01")], doc)["DR-KV-01"]
+    assert name in result["message"]
+    opa = opa_binary()
+    if opa:
+        assert opa_eval_all(opa, [policies.control("DR-KV-01")], doc, tmp_path)["DR-KV-01"] == [result]

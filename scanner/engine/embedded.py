@@ -97,15 +97,23 @@ class EmbeddedEngine:
         engine = self._for_this_thread()
         if engine is not self:
             return engine.evaluate(controls, policy_input)
-        # Input goes in as JSON text: rego-cpp then holds its strings as escaped JSON tokens and its
-        # output string is valid JSON. (Input objects built through regopy.Input keep strings raw,
-        # and 1.5.2 prints those unescaped, which breaks on a name containing a quote.)
-        self._runner.set_input_term(json.dumps(policy_input))
+        self._set_input(policy_input)
         if _resource_count(policy_input) <= COMBINE_UP_TO:
             combined = self._query_combined(controls)
             if combined is not None:
                 return combined
         return {c.id: self._query(c) for c in controls}
+
+    def _set_input(self, policy_input: dict[str, Any]) -> None:
+        """regopy.Input builds the input three times faster than parsing JSON text (a 200-resource
+        stamp: 32 ms instead of 98 ms), but rego-cpp 1.5.2 then keeps its strings raw and prints them
+        unescaped, so the output is not JSON once a string holds a quote, a backslash or a control
+        character. Such an input, the only kind whose JSON text has a backslash, goes in as JSON text,
+        whose strings rego-cpp holds as escaped tokens."""
+        if "\\" in json.dumps(policy_input, ensure_ascii=False):
+            self._runner.set_input_term(json.dumps(policy_input))
+        else:
+            self._runner.set_input(regopy.Input(policy_input))
 
     def _query_combined(self, controls: list[Control]) -> dict[str, list[Any]] | None:
         """Every control in one query (a query costs about 1.4 ms before any work). None when it fails
