@@ -139,7 +139,7 @@ def _collect_options(func: Callable[..., Any]) -> Callable[..., Any]:
         ),
         click.option("--timeout", type=float, default=60, show_default=True, help="Seconds to wait for a response."),
         click.option("-q", "--quiet", is_flag=True, help="No progress output."),
-        click.option("-v", "--verbose", is_flag=True, help="Log every page and child read."),
+        click.option("-v", "--verbose", is_flag=True, help="Log every page, child read and evaluated stamp."),
     ]
     for option in reversed(options):
         func = option(func)
@@ -170,15 +170,16 @@ def _collect(
 
 
 @contextmanager
-def progress_reporter(quiet: bool, verbose: bool) -> Iterator[Callable[[str], None]]:
-    """rich progress on a terminal; plain log lines in CI; nothing with -q."""
+def progress_reporter(quiet: bool, verbose: bool, activity: str = "collecting") -> Iterator[Callable[[str], None]]:
+    """rich progress on a terminal; plain log lines in CI (the first and last of each kind, every one
+    with -v); nothing with -q."""
     if quiet:
         yield lambda _message: None
         return
     console = Console(stderr=True)
     if console.is_terminal:
-        with console.status("collecting") as status:
-            yield lambda message: status.update(f"collecting: {message}")
+        with console.status(activity) as status:
+            yield lambda message: status.update(f"{activity}: {message}")
         return
     first: dict[str, str] = {}
     last: dict[str, str] = {}
@@ -264,7 +265,8 @@ def scan(
     chosen = _formats(formats)
     snapshot = load_snapshot(snapshot_path) if snapshot_path else _collect(config_path, policies_dir, **collect_options)
     inputs = load_inputs(config_path, snapshot, policies_dir)
-    result = evaluate(inputs, engine, jobs=jobs, opa_url=opa_url, opa_token=opa_token)
+    with progress_reporter(collect_options["quiet"], collect_options["verbose"], "evaluating") as report:
+        result = evaluate(inputs, engine, jobs=jobs, progress=report, opa_url=opa_url, opa_token=opa_token)
     with staged_dir(out_dir) as stage:
         render(result, chosen, stage, templates)
         if not snapshot_path:

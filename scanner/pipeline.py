@@ -5,7 +5,10 @@ Called by the CLI, the gate and the tests; each step's output is a file a user c
 
 from __future__ import annotations
 
+import itertools
 import os
+import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -140,11 +143,12 @@ def evaluate(
     engine_name: str = "embedded",
     now: datetime | None = None,
     jobs: int | None = None,
+    progress: Callable[[str], None] | None = None,
     **engine_options: Any,
 ) -> dict[str, Any]:
     """Evaluate every stamp and build the drready.result/v1 document. Stamps are independent, so `jobs`
     of them are evaluated at once (the engines release the GIL while they work); the result does not
-    depend on it."""
+    depend on it. `progress` hears "evaluate: done/total stamps" as stamps finish."""
     now = now or generated_now()
     engine = make_engine(engine_name, inputs.policies, **engine_options)
     stamps = resolve_stamps(inputs.config, inputs.snapshot)
@@ -160,11 +164,17 @@ def evaluate(
             parts = share.map(lambda part: engine.evaluate(part, doc), [controls[i::split] for i in range(split)])
             return {cid: results for part in parts for cid, results in part.items()}
 
+    finished = itertools.count(1)
+    counting = threading.Lock()
+
     def assess(stamp: ResolvedStamp) -> tuple[list[dict[str, Any]], dict[str, Any]]:
         controls = [c for c in inputs.policies.controls if c.applies_to_kind(stamp.stamp.kind)]
         doc = policy_input(stamp, inputs, now.date())
         stamp_findings = findings_for_stamp(stamp, controls, run(controls, doc), inputs.snapshot.errors)
         recovery = analyse(doc["stamp"], stamp.resources, stamp_findings, doc["declared"], caps)
+        if progress:
+            with counting:
+                progress(f"evaluate: {next(finished)}/{len(stamps)} stamps")
         return stamp_findings + recovery_findings(doc["stamp"], recovery, stamp_findings), recovery
 
     with ThreadPoolExecutor(max_workers=jobs) as pool:

@@ -221,3 +221,12 @@ def test_policies_doc_writes_the_catalogue_from_metadata(tmp_path: Path) -> None
     assert "<https://learn.microsoft.com/azure/data-factory/create-self-hosted-integration-runtime" in text
     assert "SHIR is not a single point of failure** (critical" in text
     assert run_cli("policies", "doc").output == text
+
+
+def test_scan_reports_evaluation_progress_unless_quiet(tmp_path: Path) -> None:
+    result = run_cli("scan", "--demo", "--out", str(tmp_path / "out"))
+    assert result.stderr.splitlines() == ["drready: evaluate: 1/6 stamps", "drready: evaluate: 6/6 stamps"]
+    verbose = run_cli("scan", "--demo", "--out", str(tmp_path / "v"), "-v")
+    assert [line for line in verbose.stderr.splitlines() if "evaluate:" in line][-1] == "drready: evaluate: 6/6 stamps"
+    assert len([line for line in verbose.stderr.splitlines() if "evaluate:" in line]) == 6
+    assert run_cli("scan", "--demo", "--out", str(tmp_path / "q"), "-q").stderr == ""
