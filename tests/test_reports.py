@@ -296,12 +296,12 @@ def chromium() -> str | None:
 def test_xlsx_keeps_formula_like_values_as_text(out: Path, tmp_path: Path) -> None:
     import openpyxl
 
-    from scanner.render.tables import write_xlsx
+    from scanner.render.tables import frames, write_xlsx
 
     result = result_of(out)
     injected = '=HYPERLINK("https://attacker.example","open")'
     result["findings"][0]["message"] = injected
-    write_xlsx(result, tmp_path / "report.xlsx")
+    write_xlsx(frames(result), tmp_path / "report.xlsx")
     sheet = openpyxl.load_workbook(tmp_path / "report.xlsx")["Findings"]
     cells = [c for row in sheet.iter_rows() for c in row if c.value == injected]
     assert cells and all(c.data_type == "s" for c in cells)

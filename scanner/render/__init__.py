@@ -40,6 +40,7 @@ def render(result: dict[str, Any], formats: list[str], out_dir: Path, templates:
 
     env = _environment(templates or asset_dir("reports"))
     view = view_model(result)
+    table_frames = tables.frames(result) if {"csv", "xlsx"} & set(formats) else {}
     written = []
     for fmt in formats:
         path = out_dir / FILE_NAMES[fmt]
@@ -50,10 +51,10 @@ def render(result: dict[str, Any], formats: list[str], out_dir: Path, templates:
         elif fmt == "junit":
             path.write_bytes(junit.to_junit(result))
         elif fmt == "csv":
-            written += tables.write_csv(result, out_dir)
+            written += tables.write_csv(table_frames, out_dir)
             continue
         elif fmt == "xlsx":
-            tables.write_xlsx(result, path)
+            tables.write_xlsx(table_frames, path)
         else:
             path.write_text(env.get_template(f"report.{fmt}.j2").render(r=result, v=view), encoding="utf-8")
             if fmt == "md":

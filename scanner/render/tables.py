@@ -89,10 +89,15 @@ def stamps_frame(result: dict[str, Any]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=STAMP_COLUMNS)
 
 
-def write_csv(result: dict[str, Any], out_dir: Path) -> list[Path]:
+def frames(result: dict[str, Any]) -> dict[str, pd.DataFrame]:
+    """The two tables, built once for both CSV and XLSX, keyed by XLSX sheet name."""
+    return {"Stamps": stamps_frame(result), "Findings": findings_frame(result)}
+
+
+def write_csv(sheets: dict[str, pd.DataFrame], out_dir: Path) -> list[Path]:
     findings, stamps = out_dir / "findings.csv", out_dir / "stamps.csv"
-    findings_frame(result).to_csv(findings, index=False, lineterminator="\n")
-    stamps_frame(result).to_csv(stamps, index=False, lineterminator="\n")
+    sheets["Findings"].to_csv(findings, index=False, lineterminator="\n")
+    sheets["Stamps"].to_csv(stamps, index=False, lineterminator="\n")
     return [findings, stamps]
 
 
@@ -106,12 +111,11 @@ XLSX_OPTIONS = {
 }
 
 
-def write_xlsx(result: dict[str, Any], path: Path) -> None:
+def write_xlsx(sheets: dict[str, pd.DataFrame], path: Path) -> None:
     """XlsxWriter row by row: pandas' to_excel and openpyxl took most of a minute for 100,000 findings."""
-    frames = {"Stamps": stamps_frame(result), "Findings": findings_frame(result)}
     with xlsxwriter.Workbook(str(path), XLSX_OPTIONS) as book:
         header = book.add_format({"bold": True})
-        for name, frame in frames.items():
+        for name, frame in sheets.items():
             sheet = book.add_worksheet(name)
             sheet.write_row(0, 0, list(frame.columns), header)
             for i, row in enumerate(frame.astype(object).where(frame.notna(), None).itertuples(index=False), 1):
