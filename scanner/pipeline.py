@@ -157,12 +157,14 @@ def evaluate(
     # Fewer stamps than workers (one very large stamp, say): each stamp's controls are shared out too.
     split = max(1, jobs // max(1, len(stamps)))
 
+    # A second pool for those shares, kept for the whole run: its threads' engines are built once.
+    share = ThreadPoolExecutor(max_workers=jobs)
+
     def run(controls: list[Control], doc: dict[str, Any]) -> dict[str, list[Any]]:
         if split == 1 or len(controls) < 2:
             return engine.evaluate(controls, doc)
-        with ThreadPoolExecutor(max_workers=split) as share:
-            parts = share.map(lambda part: engine.evaluate(part, doc), [controls[i::split] for i in range(split)])
-            return {cid: results for part in parts for cid, results in part.items()}
+        parts = share.map(lambda part: engine.evaluate(part, doc), [controls[i::split] for i in range(split)])
+        return {cid: results for part in parts for cid, results in part.items()}
 
     finished = itertools.count(1)
     counting = threading.Lock()
@@ -177,7 +179,7 @@ def evaluate(
                 progress(f"evaluate: {next(finished)}/{len(stamps)} stamps")
         return stamp_findings + recovery_findings(doc["stamp"], recovery, stamp_findings), recovery
 
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
+    with share, ThreadPoolExecutor(max_workers=jobs) as pool:
         assessed = dict(zip((s.name for s in stamps), pool.map(assess, stamps), strict=True))
     per_stamp = {name: stamp_findings for name, (stamp_findings, _) in assessed.items()}
     recovery = {name: rec for name, (_, rec) in assessed.items()}
