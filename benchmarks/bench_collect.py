@@ -21,9 +21,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from scanner.catalogue import load_policies  # noqa: E402
 from scanner.collect import CollectOptions, StaticToken, collect_snapshot  # noqa: E402
 from scanner.config import load_config  # noqa: E402
-from scanner.engine import load_policies  # noqa: E402
 
 SUB = "5c7e2d4a-93b1-4f06-8a2e-1d9b7c3e6f40"
 
@@ -50,10 +50,10 @@ def main() -> None:
         server.start()
         endpoint, cert = ready.get(timeout=600)
         config = load_config(ROOT / "examples" / "demo" / "drready.yaml")
-        policies = load_policies(ROOT / "policies")
+        plan = load_policies(ROOT / "policies").collection
         start = time.monotonic()
         snapshot = collect_snapshot(
-            config, policies, StaticToken("bench"), CollectOptions(endpoint=endpoint, verify=cert, concurrency=8)
+            config, plan, StaticToken("bench"), CollectOptions(endpoint=endpoint, verify=cert, concurrency=8)
         )
         wall = time.monotonic() - start
         stop.set()

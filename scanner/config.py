@@ -3,40 +3,20 @@ every error names the file, the line and the field, and ends the run with exit c
 
 from __future__ import annotations
 
-import json
-import re
+from collections.abc import Callable
 from datetime import date
-from functools import cache
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from scanner.assets import asset_dir
+from scanner.durations import Minutes
 from scanner.errors import InputError
 from scanner.yamlsource import Loc, dotted, line_of, load_with_lines
 
 StampKind = Literal["web", "data", "kubernetes", "genai"]
 Tier = Literal["mission-critical", "business-critical", "standard"]
 
-_DURATION = re.compile(r"^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?$")
-
-
-def parse_duration(value: Any) -> int:
-    """'15m', '4h', '1h30m', '2d' -> minutes. Bare integers are minutes."""
-    if isinstance(value, bool):
-        raise ValueError("expected a duration such as 15m, 4h or 1h30m")
-    if isinstance(value, int) and value >= 0:
-        return value
-    text = str(value).strip()
-    match = _DURATION.match(text)
-    if not text or not match or not any(match.groups()):
-        raise ValueError(f"'{value}' is not a duration; use forms such as 15m, 4h, 1h30m or 2d")
-    days, hours, minutes = (int(g or 0) for g in match.groups())
-    return days * 1440 + hours * 60 + minutes
-
-
-Minutes = Annotated[int, BeforeValidator(parse_duration)]
 RegionName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9]*$")]
 
 
@@ -160,34 +140,18 @@ class Config:
     def error(self, loc: Loc, message: str) -> InputError:
         return InputError(str(self.path), self.line(loc), f"{dotted(loc)}: {message}")
 
-    def regions_of(self, stamp: Stamp) -> tuple[str, str | None]:
+    def regions_of(self, stamp: Stamp, pair_of: Callable[[str], str | None]) -> tuple[str, str | None]:
         """(primary, secondary) for a stamp: its own, else the config's, else the Azure pair."""
         primary = stamp.primary_region or self.model.regions.primary
         secondary = stamp.secondary_region
         if secondary is None and stamp.primary_region is None:
             secondary = self.model.regions.secondary
-        return primary, secondary or azure_pair(primary)
+        return primary, secondary or pair_of(primary)
 
-    def region_tokens(self, region: str) -> list[str]:
+    def region_tokens(self, region: str, known: list[str]) -> list[str]:
         """Name tokens that stand for `region` in resource names (for name-based pairing)."""
-        known = region_table().get(region, {})
-        extra = self.model.regions.tokens.get(region, [])
-        tokens = [region, *known.get("aliases", []), *extra]
+        tokens = [region, *known, *self.model.regions.tokens.get(region, [])]
         return sorted({t.lower() for t in tokens}, key=lambda t: (-len(t), t))
-
-
-@cache
-def region_data() -> dict[str, Any]:
-    """policies/lib/regions/data.json: region pairs and zone support with their sources."""
-    return json.loads((asset_dir("policies") / "lib" / "regions" / "data.json").read_text())
-
-
-def region_table() -> dict[str, dict[str, Any]]:
-    return region_data()["regions"]
-
-
-def azure_pair(region: str) -> str | None:
-    return region_table().get(region, {}).get("pair")
 
 
 def load_config(path: str | Path) -> Config:
@@ -221,8 +185,8 @@ def _check_cross_references(config: Config) -> None:
         if stamp.name in names:
             raise config.error(("stamps", i, "name"), f"duplicate stamp name '{stamp.name}'")
         names[stamp.name] = i
-        primary, secondary = config.regions_of(stamp)
-        if secondary == primary:
+        primary = stamp.primary_region or config.model.regions.primary
+        if stamp.secondary_region == primary:
             raise config.error(("stamps", i), f"secondary region equals the primary ({primary})")
     for i, waiver in enumerate(config.waivers):
         if waiver.stamp and waiver.stamp not in names:

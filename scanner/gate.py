@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass
-from pathlib import Path
+from datetime import UTC, datetime
 from typing import Any
 
-from scanner.pipeline import ScanInputs, evaluate, load_inputs
+from scanner.pipeline import ScanInputs, evaluate
 from scanner.plans import Change, Plan
 from scanner.recovery import UNBOUNDED, UNKNOWN
 from scanner.results import diff_results
@@ -45,12 +45,11 @@ def overlay(snapshot: Snapshot, plan: Plan) -> tuple[Snapshot, list[dict[str, An
             )
             continue
         body = dict(change.after or {})
-        replications = body.pop("__replications", None)
         if change.merge and key in resources:
             body = deep_merge(resources[key], body)
         resources[key] = body
-        if replications is not None:
-            children.setdefault(change.resource_id, {})["replications"] = replications
+        for kind, items in change.children.items():
+            children.setdefault(change.resource_id, {})[kind] = items
         applied.append(
             {
                 "action": change.action,
@@ -107,14 +106,15 @@ class GateOutcome:
         return bool(self.report["regressions"] or self.report["recovery_regressions"])
 
 
-def run_gate(config_path: Path, baseline_path: Path, plans: list[Plan], policies_dir: Path | None) -> GateOutcome:
-    inputs = load_inputs(config_path, baseline_path, policies_dir)
-    baseline = evaluate(inputs)
+def run_gate(inputs: ScanInputs, plans: list[Plan], engine: str = "embedded", **options: Any) -> GateOutcome:
+    """Evaluate the baseline, then the baseline with every plan overlaid, with the same engine and clock."""
+    baseline = evaluate(inputs, engine, **options)
     snapshot, applied = inputs.snapshot, []
     for plan in plans:
         snapshot, done = overlay(snapshot, plan)
         applied += done
-    planned = evaluate(ScanInputs(inputs.config, snapshot, inputs.policies, inputs.declared), now=_generated(baseline))
+    planned_inputs = ScanInputs(inputs.config, snapshot, inputs.policies)
+    planned = evaluate(planned_inputs, engine, now=_generated(baseline), **options)
     changes = diff_results(baseline, planned)
     recovery = []
     for s in changes["stamps"]:
@@ -126,7 +126,7 @@ def run_gate(config_path: Path, baseline_path: Path, plans: list[Plan], policies
                 )
     report = {
         "schema": SCHEMA,
-        "baseline": str(baseline_path),
+        "baseline": inputs.snapshot.path,
         "plans": [p.path for p in plans],
         "applied": applied,
         "unmapped": [u for p in plans for u in p.unmapped],
@@ -139,7 +139,5 @@ def run_gate(config_path: Path, baseline_path: Path, plans: list[Plan], policies
     return GateOutcome(report, baseline, planned)
 
 
-def _generated(result: dict[str, Any]):
-    from datetime import UTC, datetime
-
+def _generated(result: dict[str, Any]) -> datetime:
     return datetime.strptime(result["generated_at"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)

@@ -12,27 +12,47 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from scanner import __version__
 from scanner.assets import asset_dir
+from scanner.catalogue import Control, Policies, load_policies
+from scanner.collect import CollectOptions, collect_snapshot, make_credential
 from scanner.collect.declared import load_declared, stamp_declared
 from scanner.config import Config, load_config
-from scanner.engine import Control, Policies, load_policies, make_engine
+from scanner.engine import make_engine
 from scanner.engine.projection import Projection
-from scanner.recovery import SPOF_CONTROL, TARGET_CONTROL, analyse, load_capabilities, recovery_findings
-from scanner.results import SCHEMA, apply_waivers, findings_for_stamp, sort_findings, stamp_summary
+from scanner.recovery import Capabilities, analyse, load_capabilities, recovery_findings
+from scanner.regions import RegionTable, norm_region
+from scanner.results import SCHEMA, StampSummary, apply_waivers, findings_for_stamp, sort_findings
 from scanner.snapshot import Snapshot, load_snapshot
-from scanner.stamps import ResolvedStamp, norm_region, resolve_stamps
+from scanner.stamps import ResolvedStamp, resolve_stamps
 
 
 @dataclass
 class ScanInputs:
+    """Everything an evaluation reads: the config, the snapshot (with its declared evidence) and the
+    policies, whose data documents give the region table and the recovery figures to Python and Rego
+    alike."""
+
     config: Config
     snapshot: Snapshot
     policies: Policies
-    declared: dict[str, Any] | None = None  # from the files drready.yaml names; else the snapshot's
+
+    @cached_property
+    def regions(self) -> RegionTable:
+        return RegionTable.of(self.policies)
+
+    @cached_property
+    def capabilities(self) -> Capabilities:
+        return load_capabilities(self.policies, self.config)
+
+    @cached_property
+    def projection(self) -> Projection:
+        """The keys these policies can read (scanner/engine/projection.py)."""
+        return Projection.of(self.policies.modules.values())
 
 
 def demo_paths() -> tuple[Path, Path]:
@@ -40,24 +60,39 @@ def demo_paths() -> tuple[Path, Path]:
     return demo / "drready.yaml", demo / "snapshot.json"
 
 
+def policies_from(policies_dir: str | Path | None) -> Policies:
+    return load_policies(Path(policies_dir) if policies_dir else asset_dir("policies"))
+
+
+def collect(
+    config: Config, policies: Policies, auth: str, options: CollectOptions, progress: Callable[[str], None]
+) -> Snapshot:
+    """The collect step: a read-only snapshot of the estate in drready.yaml's scope, with the declared
+    evidence its files name, so that the snapshot alone is enough to evaluate."""
+    snapshot = collect_snapshot(config, policies.collection, make_credential(auth, options.cloud), options, progress)
+    snapshot.declared = load_declared(config)
+    return snapshot
+
+
 def load_inputs(
     config_path: str | Path, snapshot: str | Path | Snapshot, policies_dir: str | Path | None
 ) -> ScanInputs:
     config = load_config(config_path)
     snapshot = snapshot if isinstance(snapshot, Snapshot) else load_snapshot(snapshot)
-    policies = load_policies(Path(policies_dir) if policies_dir else asset_dir("policies"))
+    if not snapshot.declared:
+        # A snapshot taken without drready collect (a file from elsewhere): its declared evidence is
+        # read now, as collect would have.
+        snapshot.declared = load_declared(config)
+    policies = policies_from(policies_dir)
     check_waivers(config, snapshot, policies)
-    return ScanInputs(config, snapshot, policies, load_declared(config))
-
-
-RECOVERY_CONTROLS = {SPOF_CONTROL["id"], TARGET_CONTROL["id"]}
+    return ScanInputs(config, snapshot, policies)
 
 
 def check_waivers(config: Config, snapshot: Snapshot, policies: Policies) -> None:
     """A waiver naming an unknown control or resource is an error, not a silent no-op."""
     known_ids = {str(r["id"]).lower() for r in snapshot.resources}
     for i, waiver in enumerate(config.waivers):
-        if policies.control(waiver.control) is None and waiver.control not in RECOVERY_CONTROLS:
+        if policies.control(waiver.control) is None:
             raise config.error(("waivers", i, "control"), f"no control {waiver.control} in the policies")
         resource = (waiver.resource or "").lower()
         if resource and resource not in known_ids and not resource.startswith("stamp/"):
@@ -66,14 +101,13 @@ def check_waivers(config: Config, snapshot: Snapshot, policies: Policies) -> Non
 
 def policy_input(stamp: ResolvedStamp, inputs: ScanInputs, today: date) -> dict[str, Any]:
     """The per-stamp input in the form given to the engines."""
-    return engine_input(stamp_input(stamp, inputs, today), inputs.policies.projection)
+    return engine_input(stamp_input(stamp, inputs, today), inputs.projection)
 
 
 def stamp_input(stamp: ResolvedStamp, inputs: ScanInputs, today: date) -> dict[str, Any]:
     """The per-stamp input document of DESIGN.md's policy contract."""
     snapshot = inputs.snapshot
     ids = {str(r["id"]).lower() for r in stamp.resources}
-    declared = inputs.declared if inputs.declared is not None else snapshot.declared
     s = stamp.stamp
     return {
         "stamp": {
@@ -88,7 +122,7 @@ def stamp_input(stamp: ResolvedStamp, inputs: ScanInputs, today: date) -> dict[s
         "children": {k.lower(): v for k, v in snapshot.children.items() if k.lower() in ids},
         "pairs": stamp.pairs,
         "authorization": stamp_role_assignments(stamp, snapshot),
-        "declared": stamp_declared(declared or {}, s.name, s.tier, s.drill_interval, today),
+        "declared": stamp_declared(snapshot.declared, s.name, s.tier, s.drill_interval, today),
     }
 
 
@@ -151,8 +185,7 @@ def evaluate(
     depend on it. `progress` hears "evaluate: done/total stamps" as stamps finish."""
     now = now or generated_now()
     engine = make_engine(engine_name, inputs.policies, **engine_options)
-    stamps = resolve_stamps(inputs.config, inputs.snapshot)
-    caps = load_capabilities(inputs.policies.root, inputs.config)
+    stamps = resolve_stamps(inputs.config, inputs.snapshot, inputs.regions)
     jobs = jobs or default_jobs()
     # Fewer stamps than workers (one very large stamp, say): each stamp's controls are shared out too.
     split = max(1, jobs // max(1, len(stamps)))
@@ -169,21 +202,21 @@ def evaluate(
     finished = itertools.count(1)
     counting = threading.Lock()
 
-    def assess(stamp: ResolvedStamp) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    def assess(stamp: ResolvedStamp) -> StampSummary:
         controls = [c for c in inputs.policies.controls if c.applies_to_kind(stamp.stamp.kind)]
+        in_rego = [c for c in controls if c.in_rego]
         doc = policy_input(stamp, inputs, now.date())
-        stamp_findings = findings_for_stamp(stamp, controls, run(controls, doc), inputs.snapshot.errors)
-        recovery = analyse(doc["stamp"], stamp.resources, stamp_findings, doc["declared"], caps)
+        found = findings_for_stamp(stamp, in_rego, run(in_rego, doc), inputs.snapshot.errors)
+        recovery = analyse(doc["stamp"], stamp.resources, found, doc["declared"], inputs.capabilities, controls)
+        found += recovery_findings(doc["stamp"], recovery, found, inputs.policies)
         if progress:
             with counting:
                 progress(f"evaluate: {next(finished)}/{len(stamps)} stamps")
-        return stamp_findings + recovery_findings(doc["stamp"], recovery, stamp_findings), recovery
+        return StampSummary(stamp, found, recovery, inputs.config.stamp_line(stamp.name))
 
     with share, ThreadPoolExecutor(max_workers=jobs) as pool:
-        assessed = dict(zip((s.name for s in stamps), pool.map(assess, stamps), strict=True))
-    per_stamp = {name: stamp_findings for name, (stamp_findings, _) in assessed.items()}
-    recovery = {name: rec for name, (_, rec) in assessed.items()}
-    findings = [f for stamp_findings in per_stamp.values() for f in stamp_findings]
+        summaries = list(pool.map(assess, stamps))
+    findings = [f for summary in summaries for f in summary.findings]
     waivers = apply_waivers(findings, inputs.config.waivers, now.date())
     return {
         "schema": SCHEMA,
@@ -196,29 +229,11 @@ def evaluate(
             "collected_at": inputs.snapshot.collected_at,
             "resources": len(inputs.snapshot.resources),
         },
-        "controls": [_control_json(c) for c in inputs.policies.controls] + [SPOF_CONTROL, TARGET_CONTROL],
-        "stamps": [
-            stamp_summary(s, per_stamp[s.name], recovery[s.name]) | {"line": inputs.config.stamp_line(s.name)}
-            for s in stamps
-        ],
-        "findings": sort_findings(findings),
+        "controls": [c.to_json() for c in inputs.policies.controls],
+        "stamps": [summary.to_json() for summary in summaries],
+        "findings": [f.to_json() for f in sort_findings(findings)],
         "waivers": waivers,
         "errors": inputs.snapshot.errors,
-    }
-
-
-def _control_json(c: Control) -> dict[str, Any]:
-    return {
-        "id": c.id,
-        "title": c.title,
-        "description": c.description,
-        "severity": c.severity,
-        "stamps": list(c.stamps),
-        "resource_types": list(c.resource_types),
-        "scope": c.scope,
-        "mechanism": c.mechanism,
-        "related_resources": list(c.related_resources),
-        "file": c.file,
     }
 
 

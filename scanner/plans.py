@@ -11,6 +11,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import jmespath
+
+from scanner.catalogue import TerraformMapping
 from scanner.errors import InputError
 
 
@@ -23,6 +26,7 @@ class Change:
     source: str  # what-if | terraform
     address: str  # the what-if resource id or the Terraform address
     merge: bool = False  # partial body: merge onto the baseline resource
+    children: dict[str, Any] = field(default_factory=dict)  # child lists the plan sets (kind -> items)
 
 
 @dataclass
@@ -96,7 +100,9 @@ def _whatif_change(change: dict[str, Any], plan: Plan) -> None:
 
 
 # -- Terraform plan ----------------------------------------------------------------------------
-def read_terraform(path: Path, subscription: str) -> Plan:
+def read_terraform(path: Path, subscription: str, mappings: dict[str, TerraformMapping]) -> Plan:
+    """A `terraform show -json` plan; each resource change is mapped to ARM by the controls' METADATA
+    (custom.plan: the ARM properties each control reads, as JMESPath over the planned attributes)."""
     data = _load_json(path)
     if not isinstance(data, dict) or not isinstance(data.get("resource_changes", []), list):
         raise InputError(str(path), "$.resource_changes", "not a `terraform show -json` plan")
@@ -104,41 +110,34 @@ def read_terraform(path: Path, subscription: str) -> Plan:
     for i, rc in enumerate(data.get("resource_changes") or []):
         if not isinstance(rc, dict) or not isinstance(rc.get("change"), dict):
             raise InputError(str(path), f"$.resource_changes[{i}]", "a resource change needs `change`")
-        _terraform_change(rc, plan, subscription)
+        _terraform_change(rc, plan, subscription, mappings)
     return plan
 
 
-def _terraform_change(rc: dict[str, Any], plan: Plan, subscription: str) -> None:
+def _terraform_change(rc: dict[str, Any], plan: Plan, subscription: str, mappings: dict[str, TerraformMapping]) -> None:
     actions = rc["change"].get("actions") or []
     address, tf_type = str(rc.get("address")), str(rc.get("type"))
     if actions in (["no-op"], ["read"]):
         return
     before, after = rc["change"].get("before") or {}, rc["change"].get("after") or {}
-    mapper = MAPPERS.get(tf_type)
+    deleting = "delete" in actions and "create" not in actions
+    state = before if deleting else after
     if tf_type == "azapi_resource":
-        mapper = _azapi
-    if mapper is None:
-        reason = (
-            "no drready control reads this resource type"
-            if tf_type in IGNORED_TYPES
-            else "resource type not mapped to ARM"
-        )
+        arm_type, mapped, children = _azapi(state)
+    elif tf_type in mappings:
+        arm_type, mapped, children = _mapped(mappings[tf_type], state)
+    else:
+        reason = "no drready control reads this resource type" if tf_type in IGNORED_TYPES else "not mapped to ARM"
         plan.unmapped.append({"address": address, "type": tf_type, "reason": reason})
         return
-    state = before if "delete" in actions and "create" not in actions else after
-    mapped = mapper(state)
-    arm_type, name = mapped.pop("__type"), state.get("name") or rc.get("name")
+    name = state.get("name") or rc.get("name")
     rid = (
         before.get("id")
         or after.get("id")
-        or mapped.pop("__id", None)
-        or (
-            f"/subscriptions/{subscription}/resourceGroups/{state.get('resource_group_name', 'unknown')}"
-            f"/providers/{arm_type}/{name}"
-        )
+        or f"/subscriptions/{subscription}/resourceGroups/{state.get('resource_group_name', 'unknown')}"
+        f"/providers/{arm_type}/{name}"
     )
-    mapped.pop("__id", None)
-    if "delete" in actions and "create" not in actions:
+    if deleting:
         plan.changes.append(Change("delete", rid, arm_type.lower(), None, "terraform", address))
         return
     body = {
@@ -150,208 +149,35 @@ def _terraform_change(rc: dict[str, Any], plan: Plan, subscription: str) -> None
         **mapped,
     }
     action = "create" if actions == ["create"] else "modify"
-    plan.changes.append(Change(action, rid, arm_type.lower(), body, "terraform", address, merge=True))
+    plan.changes.append(Change(action, rid, arm_type.lower(), body, "terraform", address, True, children))
 
 
-def _first(value: Any) -> dict[str, Any]:
-    """Terraform nested blocks are lists of one object."""
-    if isinstance(value, list):
-        return value[0] if value else {}
-    return value or {}
+def _mapped(mapping: TerraformMapping, state: dict[str, Any]) -> tuple[str, dict[str, Any], dict[str, Any]]:
+    """The ARM body (and child lists) a Terraform resource's planned attributes give. A property the
+    plan leaves null is set to null: the plan is the resource's whole desired state."""
+    body: dict[str, Any] = {}
+    children: dict[str, Any] = {}
+    for dotted, expression in sorted(mapping.body.items()):
+        value = jmespath.search(expression, state)
+        if dotted.startswith("children."):
+            children[dotted.removeprefix("children.")] = value or []
+            continue
+        node = body
+        *parents, leaf = dotted.split(".")
+        for part in parents:
+            node = node.setdefault(part, {})
+        node[leaf] = value
+    return mapping.type, body, children
 
 
-def _get(state: dict[str, Any], *names: str, default: Any = None) -> Any:
-    """The first attribute present (azurerm renamed many between v3 and v4)."""
-    for name in names:
-        if state.get(name) is not None:
-            return state[name]
-    return default
-
-
-def _storage(s: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "__type": "Microsoft.Storage/storageAccounts",
-        "sku": {"name": f"{s.get('account_tier', 'Standard')}_{s.get('account_replication_type', '')}"},
-        "kind": s.get("account_kind"),
-        "properties": {"isHnsEnabled": bool(s.get("is_hns_enabled"))},
-    }
-
-
-def _cosmos(s: dict[str, Any]) -> dict[str, Any]:
-    locations = [
-        {
-            "locationName": g.get("location"),
-            "failoverPriority": g.get("failover_priority"),
-            "isZoneRedundant": bool(g.get("zone_redundant")),
-        }
-        for g in s.get("geo_location") or []
-    ]
-    backup = _first(s.get("backup"))
-    return {
-        "__type": "Microsoft.DocumentDB/databaseAccounts",
-        "kind": s.get("kind"),
-        "properties": {
-            "locations": sorted(locations, key=lambda loc: loc["failoverPriority"] or 0),
-            "enableAutomaticFailover": bool(
-                _get(s, "automatic_failover_enabled", "enable_automatic_failover", default=False)
-            ),
-            "enableMultipleWriteLocations": bool(
-                _get(s, "multiple_write_locations_enabled", "enable_multiple_write_locations", default=False)
-            ),
-            "backupPolicy": {"type": backup.get("type", "Periodic")},
-            "consistencyPolicy": {
-                "defaultConsistencyLevel": _first(s.get("consistency_policy")).get("consistency_level")
-            },
-        },
-    }
-
-
-def _flexible(arm_type: str, replica_role: str) -> Any:
-    def mapper(s: dict[str, Any]) -> dict[str, Any]:
-        ha = _first(s.get("high_availability"))
-        props: dict[str, Any] = {
-            "backup": {"geoRedundantBackup": "Enabled" if s.get("geo_redundant_backup_enabled") else "Disabled"},
-            "highAvailability": {"mode": ha.get("mode", "Disabled") if ha else "Disabled"},
-        }
-        if str(s.get("create_mode", "")).lower() == "replica" and s.get("source_server_id"):
-            props |= {"replicationRole": replica_role, "sourceServerResourceId": s["source_server_id"]}
-        return {"__type": arm_type, "properties": props}
-
-    return mapper
-
-
-def _aks(s: dict[str, Any]) -> dict[str, Any]:
-    pool = _first(s.get("default_node_pool"))
-    return {
-        "__type": "Microsoft.ContainerService/managedClusters",
-        "properties": {
-            "kubernetesVersion": s.get("kubernetes_version"),
-            "agentPoolProfiles": [
-                {
-                    "name": pool.get("name"),
-                    "mode": "System",
-                    "type": "VirtualMachineScaleSets",
-                    "count": _get(pool, "node_count", "min_count", default=0),
-                    "availabilityZones": _get(pool, "zones", "availability_zones", default=[]),
-                }
-            ],
-        },
-    }
-
-
-def _app_gateway(s: dict[str, Any]) -> dict[str, Any]:
-    sku, autoscale = _first(s.get("sku")), _first(s.get("autoscale_configuration"))
-    props: dict[str, Any] = {
-        "sku": {"name": sku.get("name"), "tier": sku.get("tier"), "capacity": sku.get("capacity")},
-        "sslCertificates": [
-            {"name": c.get("name"), "properties": {"keyVaultSecretId": c.get("key_vault_secret_id")}}
-            for c in s.get("ssl_certificate") or []
-        ],
-    }
-    if autoscale:
-        props["autoscaleConfiguration"] = {
-            "minCapacity": autoscale.get("min_capacity"),
-            "maxCapacity": autoscale.get("max_capacity"),
-        }
-    if s.get("firewall_policy_id"):
-        props["firewallPolicy"] = {"id": s["firewall_policy_id"]}
-    return {"__type": "Microsoft.Network/applicationGateways", "zones": s.get("zones") or [], "properties": props}
-
-
-def _waf_policy(s: dict[str, Any]) -> dict[str, Any]:
-    settings, rules = _first(s.get("policy_settings")), _first(s.get("managed_rules"))
-    return {
-        "__type": "Microsoft.Network/ApplicationGatewayWebApplicationFirewallPolicies",
-        "properties": {
-            "policySettings": {
-                "state": "Enabled" if settings.get("enabled", True) else "Disabled",
-                "mode": settings.get("mode"),
-            },
-            "managedRules": {
-                "managedRuleSets": [
-                    {"ruleSetType": r.get("type"), "ruleSetVersion": r.get("version")}
-                    for r in rules.get("managed_rule_set") or []
-                ]
-            },
-            "customRules": [
-                {"name": c.get("name"), "priority": c.get("priority"), "action": c.get("action")}
-                for c in s.get("custom_rules") or []
-            ],
-        },
-    }
-
-
-def _key_vault(s: dict[str, Any]) -> dict[str, Any]:
-    # azurerm v3+ always enables soft delete; purge protection is the attribute that changes.
-    return {
-        "__type": "Microsoft.KeyVault/vaults",
-        "properties": {"enableSoftDelete": True, "enablePurgeProtection": bool(s.get("purge_protection_enabled"))},
-    }
-
-
-def _data_factory(s: dict[str, Any]) -> dict[str, Any]:
-    github, vsts = _first(s.get("github_configuration")), _first(s.get("vsts_configuration"))
-    repo = None
-    if github:
-        repo = {
-            "type": "FactoryGitHubConfiguration",
-            "accountName": github.get("account_name"),
-            "repositoryName": github.get("repository_name"),
-        }
-    elif vsts:
-        repo = {
-            "type": "FactoryVSTSConfiguration",
-            "accountName": vsts.get("account_name"),
-            "repositoryName": vsts.get("repository_name"),
-        }
-    return {"__type": "Microsoft.DataFactory/factories", "properties": {"repoConfiguration": repo}}
-
-
-def _databricks(s: dict[str, Any]) -> dict[str, Any]:
-    vnet = _first(s.get("custom_parameters")).get("virtual_network_id")
-    return {
-        "__type": "Microsoft.Databricks/workspaces",
-        "sku": {"name": s.get("sku")},
-        "properties": {"parameters": {"customVirtualNetworkId": {"value": vnet}} if vnet else {}},
-    }
-
-
-def _registry(s: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "__type": "Microsoft.ContainerRegistry/registries",
-        "sku": {"name": s.get("sku")},
-        "__replications": [
-            {"name": g.get("location"), "location": g.get("location")} for g in s.get("georeplications") or []
-        ],
-    }
-
-
-def _identity(_s: dict[str, Any]) -> dict[str, Any]:
-    return {"__type": "Microsoft.ManagedIdentity/userAssignedIdentities", "properties": {}}
-
-
-def _azapi(s: dict[str, Any]) -> dict[str, Any]:
+def _azapi(s: dict[str, Any]) -> tuple[str, dict[str, Any], dict[str, Any]]:
     """azapi_resource: the ARM type is the `type` attribute (before the @api-version), the body is ARM's."""
     body = s.get("body") or {}
     if isinstance(body, str):
         body = json.loads(body)
-    return {"__type": str(s.get("type", "")).split("@")[0], **{k: v for k, v in body.items() if k != "type"}}
+    return str(s.get("type", "")).split("@")[0], {k: v for k, v in body.items() if k != "type"}, {}
 
 
-MAPPERS = {
-    "azurerm_storage_account": _storage,
-    "azurerm_cosmosdb_account": _cosmos,
-    "azurerm_postgresql_flexible_server": _flexible("Microsoft.DBforPostgreSQL/flexibleServers", "AsyncReplica"),
-    "azurerm_mysql_flexible_server": _flexible("Microsoft.DBforMySQL/flexibleServers", "Replica"),
-    "azurerm_kubernetes_cluster": _aks,
-    "azurerm_application_gateway": _app_gateway,
-    "azurerm_web_application_firewall_policy": _waf_policy,
-    "azurerm_key_vault": _key_vault,
-    "azurerm_data_factory": _data_factory,
-    "azurerm_databricks_workspace": _databricks,
-    "azurerm_container_registry": _registry,
-    "azurerm_user_assigned_identity": _identity,
-}
 IGNORED_TYPES = {
     "azurerm_resource_group",
     "azurerm_subnet",

@@ -9,36 +9,21 @@ assumed, always labelled), overridable in drready.yaml; a fresh drill record ove
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import networkx as nx
 
+from scanner.catalogue import Control, Policies, Recovery
 from scanner.config import Config
+from scanner.durations import format_minutes
+from scanner.results import NOT_RESOURCES, Finding, new_finding, stamp_ref
+from scanner.stamps import norm_region
 
 UNBOUNDED = "unbounded"
 UNKNOWN = "unknown"
 Figure = int | str | None  # minutes, UNBOUNDED, UNKNOWN, or None where it does not apply
-
-# Controls whose findings name the mechanism protecting a stateful store, and what they recover.
-STATEFUL_CONTROLS = {
-    "DR-WEB-01": "Fail over storage",
-    "DR-DATA-04": "Fail over lake storage",
-    "DR-AI-04": "Recover Langfuse store",
-    "DR-K8S-04": "Fail over Cosmos DB",
-    "DR-K8S-05": "Recover PostgreSQL",
-    "DR-K8S-06": "Recover MySQL",
-    "DR-K8S-03": "Restore cluster state",
-}
-COMPUTE_BY_TYPE = {
-    "microsoft.web/sites": ("apps", "Bring up API apps", "app_redeploy"),
-    "microsoft.network/applicationgateways": ("gateway", "Bring up Application Gateway", "gateway_standup"),
-    "microsoft.databricks/workspaces": ("databricks", "Resume Databricks jobs", "workspace_redeploy"),
-    "microsoft.datafactory/factories": ("factory", "Redeploy Data Factory", "factory_redeploy"),
-}
-ENTRY_TYPES = {"microsoft.cdn/profiles", "microsoft.network/frontdoors", "microsoft.network/trafficmanagerprofiles"}
+PHASES = ("data", "secrets", "compute", "traffic")  # the order steps are listed in when nothing else orders them
 
 
 @dataclass
@@ -49,9 +34,13 @@ class Capabilities:
         return self.mechanisms.get(mechanism) or self.mechanisms["unknown"]
 
 
-def load_capabilities(policies_root: Path, config: Config | None) -> Capabilities:
-    data = json.loads((policies_root / "data" / "capabilities" / "data.json").read_text(encoding="utf-8"))
-    mechanisms = {k: dict(v) for k, v in data["mechanisms"].items()}
+def load_capabilities(policies: Policies, config: Config | None) -> Capabilities:
+    """The recovery mechanisms of the policies in use (policies/data/capabilities), with the figures
+    drready.yaml overrides."""
+    data = ((policies.data.get("data") or {}).get("capabilities") or {}).get("mechanisms") or {}
+    mechanisms = {k: dict(v) for k, v in data.items()}
+    if "unknown" not in mechanisms:
+        mechanisms["unknown"] = {"label": "unknown", "rpo": None, "rto": None, "basis": None, "source": None}
     for name, override in sorted((config.model.capabilities if config else {}).items()):
         if name not in mechanisms:
             raise config.error(("capabilities", name), f"no recovery mechanism '{name}' in {sorted(mechanisms)}")
@@ -67,150 +56,121 @@ class Step:
     id: str
     label: str
     mechanism: str
+    phase: str
     resources: list[str] = field(default_factory=list)
-    stateful: bool = False
     resource_ids: list[str] = field(default_factory=list)
+    recovery: Recovery | None = None
+
+    @property
+    def stateful(self) -> bool:
+        return self.phase == "data"
 
 
 def build_graph(
     stamp: dict[str, Any],
     resources: list[dict[str, Any]],
-    findings: list[dict[str, Any]],
+    findings: list[Finding],
     declared: dict[str, Any],
     caps: Capabilities,
+    controls: list[Control],
 ) -> nx.DiGraph:
-    """The stamp's recovery steps and their must-finish-before edges."""
+    """The stamp's recovery steps, from the recovery roles of its controls' METADATA, and their
+    must-finish-before edges: data stores, then (with secrets) compute, then the traffic switch."""
+    by_control: dict[str, list[Finding]] = {}
+    for f in findings:
+        by_control.setdefault(f.control, []).append(f)
+    steps: dict[str, Step] = {}
+    for control in controls:
+        if control.recovery:
+            for step in _steps(control, by_control.get(control.id, []), resources, stamp["primary_region"]):
+                steps[step.id] = step
     graph = nx.DiGraph()
-    primary = stamp["primary_region"]
-    in_primary = [r for r in resources if _region(r) == primary]
-    by_control = _findings_by_control(findings)
-
-    data_steps = _data_steps(by_control)
-    compute_steps = _compute_steps(in_primary, by_control, declared)
-    secrets = _secrets_step(resources, by_control)
-    traffic = _traffic_step(stamp["kind"], resources)
-    for step in [*data_steps, *compute_steps, *([secrets] if secrets else []), *([traffic] if traffic else [])]:
+    for step in steps.values():
         _add(graph, step, caps)
-    graph.add_node(
-        "restored",
-        label="Service restored",
-        mechanism=None,
-        rto=0,
-        rpo=None,
-        stateful=False,
-        resources=[],
-        basis=None,
-        source=None,
-    )
+    graph.add_node("restored", label="Service restored", mechanism=None, rto=0, rpo=None, resources=[], phase="end")
+    _add_edges(graph, list(steps.values()), declared)
+    return graph
 
-    data_ids = [s.id for s in data_steps]
-    compute_ids = [s.id for s in compute_steps if s.id != "airflow"]
-    for c in compute_ids:
-        graph.add_edges_from((d, c) for d in data_ids)  # apps need their data back first
-        if secrets:
-            graph.add_edge(secrets.id, c)
-    airflow = next((s for s in compute_steps if s.id == "airflow"), None)
-    if airflow:
-        graph.add_edges_from((d, "airflow") for d in _airflow_inputs(declared.get("airflow") or {}, data_steps))
-        graph.add_edges_from((c, "airflow") for c in compute_ids if c.startswith("aks:"))
-    finishers = ([traffic.id] if traffic else []) or compute_ids + (["airflow"] if airflow else []) or data_ids
-    if traffic:
-        graph.add_edges_from((c, traffic.id) for c in [*compute_ids, *(["airflow"] if airflow else [])] or data_ids)
+
+def _steps(control: Control, findings: list[Finding], resources: list[dict[str, Any]], primary: str) -> list[Step]:
+    rec = control.recovery
+    assert rec is not None
+    chosen = [f for f in findings if f.status in rec.when]
+    if rec.per_resource:
+        return [
+            Step(
+                f"{rec.step}:{f.resource.lower()}",
+                f"{rec.label} {f.resource_name}",
+                _mechanism(rec, f),
+                rec.phase,
+                [f.resource_name],
+                [f.resource],
+                rec,
+            )
+            for f in chosen
+            if f.resource_type not in NOT_RESOURCES
+        ]
+    if rec.lists in ("primary", "all"):
+        types = set(rec.types or control.resource_types)
+        names = [
+            r.get("name", r["id"])
+            for r in resources
+            if str(r["type"]).lower() in types and (rec.lists == "all" or norm_region(r.get("location")) == primary)
+        ]
+        if not names and not rec.fallback_mechanism:
+            return []
+        mechanism = _mechanism(rec, chosen[0] if chosen else None) if names else rec.fallback_mechanism
+        return [Step(rec.step, rec.label, mechanism or "unknown", rec.phase, names, recovery=rec)]
+    if not chosen:
+        return []
+    names = [f.resource_name for f in chosen] if rec.lists == "findings" else list(rec.lists)
+    return [Step(rec.step, rec.label, _mechanism(rec, chosen[0]), rec.phase, names, recovery=rec)]
+
+
+def _mechanism(rec: Recovery, finding: Finding | None) -> str:
+    """The step's mechanism: fixed by METADATA, by the finding's status, or the finding's own."""
+    if isinstance(rec.mechanism, dict):
+        return rec.mechanism.get(finding.status, "unknown") if finding else "unknown"
+    if rec.mechanism != "finding":
+        return rec.mechanism
+    if finding is None or finding.status == "unknown":
+        return "unknown"
+    return finding.mechanism or "unknown"
+
+
+def _add_edges(graph: nx.DiGraph, steps: list[Step], declared: dict[str, Any]) -> None:
+    data = [s.id for s in steps if s.phase == "data"]
+    secrets = [s.id for s in steps if s.phase == "secrets"]
+    compute = [s for s in steps if s.phase == "compute"]
+    traffic = [s.id for s in steps if s.phase == "traffic"]
+    for c in compute:
+        rec = c.recovery
+        if rec and rec.data_inputs == "declared-airflow":
+            graph.add_edges_from((d, c.id) for d in _airflow_inputs(declared.get("airflow") or {}, steps))
+        else:
+            graph.add_edges_from((d, c.id) for d in data + secrets)  # apps need their data and secrets back
+        for prefix in rec.after if rec else []:
+            graph.add_edges_from((s.id, c.id) for s in compute if s.id == prefix or s.id.startswith(prefix + ":"))
+    for t in traffic:
+        graph.add_edges_from((c, t) for c in [s.id for s in compute] or data)
+    finishers = traffic or [s.id for s in compute] or data
     graph.add_edges_from((f, "restored") for f in finishers)
     for node in list(graph.nodes):
         if node != "restored" and graph.out_degree(node) == 0:
             graph.add_edge(node, "restored")
-    return graph
 
 
-def _region(r: dict[str, Any]) -> str:
-    return str(r.get("location") or "").replace(" ", "").lower()
-
-
-def _findings_by_control(findings: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
-    out: dict[str, list[dict[str, Any]]] = {}
-    for f in findings:
-        out.setdefault(f["control"], []).append(f)
-    return out
-
-
-def _data_steps(by_control: dict[str, list[dict[str, Any]]]) -> list[Step]:
-    steps = []
-    for control, label in STATEFUL_CONTROLS.items():
-        for f in by_control.get(control, []):
-            if f["status"] == "not_applicable" or f["resource_type"] in ("stamp", "collection"):
-                continue
-            mechanism = f.get("mechanism") if f["status"] != "unknown" else "unknown"
-            steps.append(
-                Step(
-                    f"data:{f['resource'].lower()}",
-                    f"{label} {f['resource_name']}",
-                    mechanism or "unknown",
-                    [f["resource_name"]],
-                    stateful=True,
-                    resource_ids=[f["resource"]],
-                )
-            )
-    return steps
-
-
-def _compute_steps(
-    in_primary: list[dict[str, Any]], by_control: dict[str, list[dict[str, Any]]], declared: dict[str, Any]
-) -> list[Step]:
-    steps: dict[str, Step] = {}
-    for r in in_primary:
-        kind = COMPUTE_BY_TYPE.get(str(r["type"]).lower())
-        if kind:
-            step = steps.setdefault(kind[0], Step(kind[0], kind[1], kind[2]))
-            step.resources.append(r.get("name", r["id"]))
-    for f in by_control.get("DR-K8S-02", []):
-        if f["status"] in ("pass", "fail", "unknown"):
-            mechanism = f.get("mechanism") if f["status"] != "unknown" else "unknown"
-            steps[f"aks:{f['resource'].lower()}"] = Step(
-                f"aks:{f['resource'].lower()}",
-                f"Bring up standby for {f['resource_name']}",
-                mechanism or "unknown",
-                [f["resource_name"]],
-                resource_ids=[f["resource"]],
-            )
-    for f in by_control.get("DR-DATA-03", []):
-        if f["status"] in ("pass", "fail"):
-            steps["shir"] = Step("shir", "Bring self-hosted integration runtime online", "shir", [f["resource_name"]])
-    for f in by_control.get("DR-AI-01", []):
-        mechanism = {"pass": "model_fallback", "fail": "none"}.get(f["status"], "unknown")
-        steps["models"] = Step("models", "Route model calls to fallbacks", mechanism, ["model gateway"])
-    if declared.get("airflow"):
-        steps["airflow"] = Step("airflow", "Restart Airflow scheduler", "airflow_restart", ["airflow"])
-    return list(steps.values())
-
-
-def _secrets_step(resources: list[dict[str, Any]], by_control: dict[str, list[dict[str, Any]]]) -> Step | None:
-    vaults = [r.get("name", r["id"]) for r in resources if str(r["type"]).lower() == "microsoft.keyvault/vaults"]
-    if not vaults:
-        return None
-    kv02 = by_control.get("DR-KV-02", [{}])[0].get("status")
-    mechanism = {"pass": "secret_rehydration", "fail": "keyvault_microsoft_failover"}.get(kv02, "unknown")
-    return Step("secrets", "Rehydrate secrets and certificates", mechanism, vaults)
-
-
-def _traffic_step(kind: str, resources: list[dict[str, Any]]) -> Step | None:
-    if kind != "web":
-        return None
-    entry = [r.get("name", r["id"]) for r in resources if str(r["type"]).lower() in ENTRY_TYPES]
-    return Step(
-        "traffic", "Switch traffic to the secondary", "traffic_switch" if entry else "manual_dns_cutover", entry
-    )
-
-
-def _airflow_inputs(airflow: dict[str, Any], data_steps: list[Step]) -> list[str]:
+def _airflow_inputs(airflow: dict[str, Any], steps: list[Step]) -> list[str]:
+    """The data steps of the Airflow metadata database and DAG storage named in its declared file."""
     refs = {
         str(airflow.get("metadata_db", "")).lower(),
         str((airflow.get("dag_storage") or {}).get("resource", "")).lower(),
     }
+    refs.discard("")
     return [
         s.id
-        for s in data_steps
-        if any(ref and (ref in s.id or ref in (n.lower() for n in s.resources)) for ref in refs)
+        for s in steps
+        if s.phase == "data" and any(ref in s.id or ref in (n.lower() for n in s.resources) for ref in refs)
     ]
 
 
@@ -220,6 +180,7 @@ def _add(graph: nx.DiGraph, step: Step, caps: Capabilities) -> None:
     graph.add_node(
         step.id,
         label=step.label,
+        phase=step.phase,
         mechanism=step.mechanism,
         resources=sorted(step.resources),
         resource_ids=step.resource_ids,
@@ -253,14 +214,29 @@ def _plus(a: Figure, b: Figure) -> Figure:
     return (a or 0) + (b or 0)
 
 
+def ordered(graph: nx.DiGraph) -> list[str]:
+    """The steps in an order that respects every edge; independent steps by phase, then label, so the
+    order does not depend on how the graph was built."""
+    rank = {p: i for i, p in enumerate((*PHASES, "end"))}
+    return list(
+        nx.lexicographical_topological_sort(
+            graph, key=lambda n: (rank.get(graph.nodes[n].get("phase"), 9), graph.nodes[n]["label"], n)
+        )
+    )
+
+
 def critical_path(graph: nx.DiGraph) -> tuple[Figure, list[str]]:
-    """Achievable RTO (longest path, steps run after their predecessors) and the steps that set it."""
-    best: dict[str, tuple[Figure, list[str]]] = {}
-    for node in nx.topological_sort(graph):
-        preds = [best[p] for p in graph.predecessors(node)]
-        start, path = (0, []) if not preds else max(preds, key=lambda fp: _rank(fp[0]))
-        best[node] = (_plus(start, graph.nodes[node]["rto"]), [*path, node])
-    total, path = best["restored"]
+    """Achievable RTO (longest path, steps run after their predecessors) and the steps that set it.
+    Among paths as long (both unbounded, say), the one whose known steps take longest."""
+    order = ordered(graph)
+    position = {n: i for i, n in enumerate(order)}
+    best: dict[str, tuple[Figure, int, list[str]]] = {}
+    for node in order:
+        preds = [best[p] for p in sorted(graph.predecessors(node), key=position.__getitem__)]
+        start, known, path = (0, 0, []) if not preds else max(preds, key=lambda p: (_rank(p[0]), p[1]))
+        rto = graph.nodes[node]["rto"]
+        best[node] = (_plus(start, rto), known + (rto if isinstance(rto, int) else 0), [*path, node])
+    total, _, path = best["restored"]
     return total, [n for n in path if n != "restored"]
 
 
@@ -273,7 +249,7 @@ def _rank(figure: Figure) -> tuple[int, int]:
 
 
 def worst_rpo(graph: nx.DiGraph) -> tuple[Figure, list[str]]:
-    stateful = [n for n, d in graph.nodes(data=True) if d.get("stateful")]
+    stateful = [n for n in ordered(graph) if graph.nodes[n].get("stateful")]
     if not stateful:
         return 0, []
     worst = max(stateful, key=lambda n: _rank(graph.nodes[n]["rpo"]))
@@ -286,12 +262,13 @@ def worst_rpo(graph: nx.DiGraph) -> tuple[Figure, list[str]]:
 def analyse(
     stamp: dict[str, Any],
     resources: list[dict[str, Any]],
-    findings: list[dict[str, Any]],
+    findings: list[Finding],
     declared: dict[str, Any],
     caps: Capabilities,
+    controls: list[Control],
 ) -> dict[str, Any]:
     """The recovery section of a stamp's result."""
-    graph = build_graph(stamp, resources, findings, declared, caps)
+    graph = build_graph(stamp, resources, findings, declared, caps, controls)
     rto, rto_path = critical_path(graph)
     rpo, rpo_by = worst_rpo(graph)
     estimate = {
@@ -320,7 +297,7 @@ def analyse(
         "assumed": sorted(
             {graph.nodes[n]["mechanism"] for n in rto_path + rpo_by if graph.nodes[n]["basis"] == "assumed"}
         ),
-        "steps": [_step_json(graph, n) for n in nx.topological_sort(graph) if n != "restored"],
+        "steps": [_step_json(graph, n) for n in ordered(graph) if n != "restored"],
         "edges": sorted([u, v] for u, v in graph.edges if v != "restored"),
     }
 
@@ -363,82 +340,53 @@ def _fresh_drill(declared: dict[str, Any]) -> dict[str, Any] | None:
     return latest | {"stale": latest["age_days"] > declared.get("drill_interval_days", 90)}
 
 
-SPOF_CONTROL = {
-    "id": "DR-SPOF-01",
-    "title": "No single point of failure on the recovery path",
-    "description": "Every step of the stamp's recovery graph has a path through the secondary region: no data store "
-    "without a cross-region copy, no cluster without a standby, no self-hosted runtime on one node, no AI gateway or "
-    "registry in one region only. Derived from the recovery graph and the controls that feed it.",
-    "severity": "high",
-    "stamps": ["web", "data", "kubernetes", "genai"],
-    "resource_types": [],
-    "scope": "stamp",
-    "mechanism": None,
-    "related_resources": [
-        "https://learn.microsoft.com/azure/reliability/concept-business-continuity-high-availability-disaster-recovery"
-    ],
-    "file": "(recovery graph: scanner/recovery.py)",
-}
-# Failing controls that mean a component cannot be routed around.
-SPOF_FROM_CONTROLS = {
-    "DR-DATA-03": "self-hosted integration runtime without a second node or a standby",
-    "DR-AI-03": "AI gateway without a multi-region pool or a second gateway",
-    "DR-K8S-08": "container registry without a replica in the secondary",
-}
-
-
-TARGET_CONTROL = SPOF_CONTROL | {
-    "id": "DR-TGT-01",
-    "title": "Recovery targets met",
-    "description": "The stamp's achievable RTO and RPO - measured in a fresh drill, else estimated from the recovery "
-    "graph - are within the targets in drready.yaml. Assumed figures are labelled; override them under capabilities.",
-    "severity": "critical",
-}
-
-
 def recovery_findings(
-    stamp: dict[str, Any], recovery: dict[str, Any], findings: list[dict[str, Any]]
-) -> list[dict[str, Any]]:
-    """The recovery graph's findings: targets (DR-TGT-01) and single points of failure (DR-SPOF-01)."""
-    return [_target_finding(stamp, recovery), *spof_findings(stamp["name"], recovery, findings)]
+    stamp: dict[str, Any], recovery: dict[str, Any], findings: list[Finding], policies: Policies
+) -> list[Finding]:
+    """The recovery graph's findings, for the controls whose METADATA says the graph evaluates them:
+    achievable RPO/RTO against the targets, and single points of failure."""
+    out: list[Finding] = []
+    reasons = {c.id: c.spof for c in policies.controls if c.spof}
+    for control in policies.controls:
+        if control.evaluated_by == "recovery-targets":
+            out.append(_target_finding(control, stamp, recovery))
+        elif control.evaluated_by == "recovery-spof":
+            out += spof_findings(control, stamp["name"], recovery, findings, reasons)
+    return out
 
 
-def _target_finding(stamp: dict[str, Any], recovery: dict[str, Any]) -> dict[str, Any]:
+def _target_finding(control: Control, stamp: dict[str, Any], recovery: dict[str, Any]) -> Finding:
     achieved, targets, meets = recovery["achieved"], stamp["targets"], recovery["meets"]
     parts = [
-        f"{name.upper()} {_fmt(achieved[f'{name}_minutes'])} (target {_fmt(targets[f'{name}_minutes'])})"
+        f"{name.upper()} {format_minutes(achieved[f'{name}_minutes'])} "
+        f"(target {format_minutes(targets[f'{name}_minutes'])})"
         for name in ("rto", "rpo")
     ]
     basis = "measured in the " + achieved["source"] if achieved["source"] != "estimate" else "estimated"
     status = "fail" if False in meets.values() else "unknown" if None in meets.values() else "pass"
     missed = " misses its target" if status == "fail" else ""
-    return {
-        "control": TARGET_CONTROL["id"],
-        "title": TARGET_CONTROL["title"],
-        "severity": TARGET_CONTROL["severity"],
-        "stamp": stamp["name"],
-        "resource": f"stamp/{stamp['name']}",
-        "resource_name": stamp["name"],
-        "resource_type": "stamp",
-        "status": status,
-        "declared": achieved["source"] != "estimate",
-        "message": f"{', '.join(parts)}, {basis}{missed}; critical path: "
-        + " -> ".join(s["label"] for s in recovery["estimate"]["rto_path"]),
-        "evidence": {"achieved": achieved, "targets": targets},
-        "mechanism": None,
-        "waiver": None,
-    }
+    message = f"{', '.join(parts)}, {basis}{missed}; critical path: " + " -> ".join(
+        s["label"] for s in recovery["estimate"]["rto_path"]
+    )
+    return new_finding(
+        control,
+        stamp["name"],
+        stamp_ref(stamp["name"]),
+        status,
+        message,
+        evidence={"achieved": achieved, "targets": targets},
+        declared=achieved["source"] != "estimate",
+    )
 
 
-def _fmt(minutes: Figure) -> str:
-    if isinstance(minutes, str) or minutes is None:
-        return str(minutes or UNKNOWN)
-    hours, mins = divmod(int(minutes), 60)
-    return (f"{hours}h" if hours else "") + (f"{mins}m" if mins or not hours else "")
-
-
-def spof_findings(stamp_name: str, recovery: dict[str, Any], findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Single points of failure as findings of DR-SPOF-01 (a pass for the stamp when there are none)."""
+def spof_findings(
+    control: Control,
+    stamp_name: str,
+    recovery: dict[str, Any],
+    findings: list[Finding],
+    reasons: dict[str, str],
+) -> list[Finding]:
+    """Single points of failure as findings (a pass for the stamp when there are none)."""
     # A step whose duration is unbounded waits for the primary region: nothing routes around it.
     spofs = [
         (
@@ -450,39 +398,20 @@ def spof_findings(stamp_name: str, recovery: dict[str, Any], findings: list[dict
         if s["rto_minutes"] == UNBOUNDED
     ]
     spofs += [
-        (f["resource"], f["resource_name"], SPOF_FROM_CONTROLS[f["control"]])
+        (f.resource, f.resource_name, reasons[f.control])
         for f in findings
-        if f["control"] in SPOF_FROM_CONTROLS and f["status"] == "fail"
+        if f.control in reasons and f.status == "fail"
     ]
-    base = {
-        "control": SPOF_CONTROL["id"],
-        "title": SPOF_CONTROL["title"],
-        "severity": "high",
-        "stamp": stamp_name,
-        "evidence": {},
-        "declared": False,
-        "mechanism": None,
-        "waiver": None,
-    }
     if not spofs:
-        return [
-            base
-            | {
-                "resource": f"stamp/{stamp_name}",
-                "resource_name": stamp_name,
-                "resource_type": "stamp",
-                "status": "pass",
-                "message": "Every recovery step has a path through the secondary region",
-            }
-        ]
+        message = "Every recovery step has a path through the secondary region"
+        return [new_finding(control, stamp_name, stamp_ref(stamp_name), "pass", message)]
     return [
-        base
-        | {
-            "resource": rid,
-            "resource_name": name,
-            "resource_type": "spof",
-            "status": "fail",
-            "message": f"Single point of failure: {why}; recovery cannot route around it",
-        }
+        new_finding(
+            control,
+            stamp_name,
+            {"id": rid, "name": name, "type": "spof"},
+            "fail",
+            f"Single point of failure: {why}; recovery cannot route around it",
+        )
         for rid, name, why in sorted(set(spofs))
     ]

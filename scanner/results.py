@@ -2,20 +2,98 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Any
 
+from scanner.catalogue import SEVERITIES, STATUSES, Control
 from scanner.config import Waiver
-from scanner.engine import SEVERITIES, Control
-from scanner.errors import EngineError
+from scanner.errors import EngineError, InputError
+from scanner.files import read_json
 from scanner.stamps import ResolvedStamp
 
 SCHEMA = "drready.result/v1"
-STATUSES = ("pass", "fail", "not_applicable", "unknown")
 SEVERITY_RANK = {s: i for i, s in enumerate(SEVERITIES)}  # critical = 0 ... info = 4
 SEVERITY_WEIGHT = {"critical": 10, "high": 5, "medium": 3, "low": 1, "info": 0}
 VERDICTS = ("ready", "at_risk", "not_ready", "unknown")
+NOT_RESOURCES = ("stamp", "collection", "spof")  # resource_type of findings that name no ARM resource
+
+
+@dataclass(slots=True)
+class Finding:
+    """One control's verdict on one resource (or the stamp) of one stamp."""
+
+    control: str
+    title: str
+    severity: str
+    stamp: str
+    resource: str
+    resource_name: str
+    resource_type: str
+    status: str
+    message: str
+    evidence: dict[str, Any] = field(default_factory=dict)
+    declared: bool = False
+    mechanism: str | None = None
+    waiver: dict[str, Any] | None = None
+
+    @property
+    def is_gap(self) -> bool:
+        return self.status == "fail" and self.waiver is None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "control": self.control,
+            "title": self.title,
+            "severity": self.severity,
+            "stamp": self.stamp,
+            "resource": self.resource,
+            "resource_name": self.resource_name,
+            "resource_type": self.resource_type,
+            "status": self.status,
+            "message": self.message,
+            "evidence": self.evidence,
+            "declared": self.declared,
+            "mechanism": self.mechanism,
+            "waiver": self.waiver,
+        }
+
+
+def new_finding(
+    control: Control,
+    stamp: str,
+    resource: dict[str, Any],
+    status: str,
+    message: str,
+    *,
+    severity: str | None = None,
+    evidence: dict[str, Any] | None = None,
+    declared: bool = False,
+    mechanism: str | None = None,
+) -> Finding:
+    """The one way to make a finding: `resource` is an ARM resource, or {id, name, type} for the stamp,
+    a collection scope or a single point of failure."""
+    rid = str(resource["id"])
+    return Finding(
+        control=control.id,
+        title=control.title,
+        severity=severity or control.severity,
+        stamp=stamp,
+        resource=rid,
+        resource_name=str(resource.get("name") or rid.rsplit("/", 1)[-1]),
+        resource_type=str(resource.get("type") or "").lower(),
+        status=status,
+        message=message,
+        evidence=evidence or {},
+        declared=declared,
+        mechanism=mechanism,
+    )
+
+
+def stamp_ref(name: str) -> dict[str, str]:
+    """What stamp-level findings point at."""
+    return {"id": f"stamp/{name}", "name": name, "type": "stamp"}
 
 
 def findings_for_stamp(
@@ -23,7 +101,7 @@ def findings_for_stamp(
     controls: list[Control],
     raw: dict[str, list[Any]],
     errors: list[dict[str, Any]],
-) -> list[dict[str, Any]]:
+) -> list[Finding]:
     """Turn each control's raw results into findings. An applicable resource without a result, or one
     whose collection failed, is `unknown`: never a pass."""
     by_id = {str(r["id"]).lower(): r for r in stamp.resources}
@@ -46,64 +124,37 @@ def _checked(control: Control, item: Any) -> dict[str, Any]:
     return item
 
 
-def _finding(
-    control: Control, stamp: ResolvedStamp, item: dict[str, Any], by_id: dict[str, dict[str, Any]]
-) -> dict[str, Any]:
-    resource = by_id.get(item["resource"].lower(), {})
-    return {
-        "control": control.id,
-        "title": control.title,
-        "severity": item.get("severity", control.severity),
-        "stamp": stamp.name,
-        "resource": resource.get("id", item["resource"]),
-        "resource_name": resource.get("name", item["resource"].rsplit("/", 1)[-1]),
-        "resource_type": str(resource.get("type", "stamp" if control.scope == "stamp" else "")).lower(),
-        "status": item["status"],
-        "message": str(item.get("message", "")),
-        "evidence": item.get("evidence") or {},
-        "declared": bool(item.get("declared", False)),
-        "mechanism": item.get("mechanism"),
-        "waiver": None,
+def _finding(control: Control, stamp: ResolvedStamp, item: dict[str, Any], by_id: dict[str, dict[str, Any]]) -> Finding:
+    resource = by_id.get(item["resource"].lower()) or {
+        "id": item["resource"],
+        "type": "stamp" if control.scope == "stamp" else "",
     }
+    return new_finding(
+        control,
+        stamp.name,
+        resource,
+        item["status"],
+        str(item.get("message", "")),
+        severity=item.get("severity"),
+        evidence=item.get("evidence") or {},
+        declared=bool(item.get("declared", False)),
+        mechanism=item.get("mechanism"),
+    )
 
 
-def _unknown(control: Control, stamp: ResolvedStamp, resource: dict[str, Any], message: str) -> dict[str, Any]:
-    return {
-        "control": control.id,
-        "title": control.title,
-        "severity": control.severity,
-        "stamp": stamp.name,
-        "resource": resource["id"],
-        "resource_name": resource.get("name", resource["id"].rsplit("/", 1)[-1]),
-        "resource_type": str(resource.get("type", "")).lower(),
-        "status": "unknown",
-        "message": message,
-        "evidence": {},
-        "declared": False,
-        "mechanism": None,
-        "waiver": None,
-    }
-
-
-def _missing(control: Control, stamp: ResolvedStamp, results: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _missing(control: Control, stamp: ResolvedStamp, results: list[dict[str, Any]]) -> list[Finding]:
     covered = {r["resource"].lower() for r in results}
     if control.scope == "stamp":
-        ref = f"stamp/{stamp.name}"
-        if ref.lower() in covered:
+        if f"stamp/{stamp.name}".lower() in covered:
             return []
-        return [
-            _unknown(
-                control,
-                stamp,
-                {"id": ref, "name": stamp.name, "type": "stamp"},
-                f"{control.id} gave no result for stamp {stamp.name}: the facts it needs are missing",
-            )
-        ]
+        message = f"{control.id} gave no result for stamp {stamp.name}: the facts it needs are missing"
+        return [new_finding(control, stamp.name, stamp_ref(stamp.name), "unknown", message)]
     return [
-        _unknown(
+        new_finding(
             control,
-            stamp,
+            stamp.name,
             r,
+            "unknown",
             f"{control.id} gave no result for {r.get('name', r['id'])}: "
             "a property it needs is missing or not known (for example the region's zone support)",
         )
@@ -121,18 +172,18 @@ def _error_types(error: dict[str, Any]) -> set[str]:
     return {str(t).lower() for t in error.get("types") or ()}
 
 
-def _mark_failed_collection(finding: dict[str, Any], errors: list[dict[str, Any]]) -> dict[str, Any]:
+def _mark_failed_collection(finding: Finding, errors: list[dict[str, Any]]) -> Finding:
     for error in errors:
         types = _error_types(error)
-        if _in_scope(finding["resource"], error) and (not types or finding["resource_type"] in types):
+        if _in_scope(finding.resource, error) and (not types or finding.resource_type in types):
             cause = f"collection failed ({error['source']}: {error['error']})"
-            return finding | {"status": "unknown", "message": f"{cause}; was: {finding['message']}"}
+            finding.message = f"{cause}; was: {finding.message}"
+            finding.status = "unknown"
+            return finding
     return finding
 
 
-def _collection_unknowns(
-    stamp: ResolvedStamp, controls: list[Control], errors: list[dict[str, Any]]
-) -> list[dict[str, Any]]:
+def _collection_unknowns(stamp: ResolvedStamp, controls: list[Control], errors: list[dict[str, Any]]) -> list[Finding]:
     """A failed collection step may have hidden resources of the stamp: each resource control it
     could have fed is unknown for that scope."""
     out = []
@@ -143,7 +194,8 @@ def _collection_unknowns(
             if control.scope == "resource" and (not types or types & set(control.resource_types)):
                 cause = f"collection failed for {scope} ({error['source']}: {error['error']})"
                 message = f"{cause}: resources of this stamp may be missing"
-                out.append(_unknown(control, stamp, {"id": scope, "name": scope, "type": "collection"}, message))
+                where = {"id": scope, "name": scope, "type": "collection"}
+                out.append(new_finding(control, stamp.name, where, "unknown", message))
     return out
 
 
@@ -156,12 +208,12 @@ class WaiverState:
     def active(self, today: date) -> bool:
         return self.waiver.expires >= today
 
-    def matches(self, finding: dict[str, Any]) -> bool:
+    def matches(self, finding: Finding) -> bool:
         w = self.waiver
         return (
-            w.control == finding["control"]
-            and (w.resource is None or w.resource.lower() == finding["resource"].lower())
-            and (w.stamp is None or w.stamp == finding["stamp"])
+            w.control == finding.control
+            and (w.resource is None or w.resource.lower() == finding.resource.lower())
+            and (w.stamp is None or w.stamp == finding.stamp)
         )
 
     def describe(self) -> dict[str, Any]:
@@ -180,76 +232,88 @@ class WaiverState:
         return self.describe() | {"state": state, "matched": self.matched}
 
 
-def apply_waivers(findings: list[dict[str, Any]], waivers: list[Waiver], today: date) -> list[dict[str, Any]]:
+def apply_waivers(findings: list[Finding], waivers: list[Waiver], today: date) -> list[dict[str, Any]]:
     """Mark failing and unknown findings covered by an active waiver; waived findings stay listed.
     An expired waiver suppresses nothing and is reported with what it would have matched."""
     states = [WaiverState(w, i) for i, w in enumerate(waivers)]
     for finding in findings:
-        if finding["status"] not in ("fail", "unknown"):
+        if finding.status not in ("fail", "unknown"):
             continue
         for state in states:
             if state.matches(finding):
                 state.matched += 1
-                if state.active(today) and finding["waiver"] is None:
-                    finding["waiver"] = state.describe()
+                if state.active(today) and finding.waiver is None:
+                    finding.waiver = state.describe()
     return [s.to_json(today) for s in states]
 
 
 def is_gap(finding: dict[str, Any]) -> bool:
+    """An open gap, in a result document."""
     return finding["status"] == "fail" and finding["waiver"] is None
 
 
-def stamp_summary(stamp: ResolvedStamp, findings: list[dict[str, Any]], recovery: dict[str, Any]) -> dict[str, Any]:
-    counts = {s: 0 for s in STATUSES} | {"waived": 0}
-    earned = possible = 0
-    for f in findings:
-        if f["waiver"] is not None:
-            counts["waived"] += 1
-            continue
-        counts[f["status"]] += 1
-        weight = SEVERITY_WEIGHT[f["severity"]]
-        if f["status"] in ("pass", "fail", "unknown"):
-            possible += weight
-            earned += weight if f["status"] == "pass" else 0
-    return {
-        "name": stamp.name,
-        "kind": stamp.stamp.kind,
-        "tier": stamp.stamp.tier,
-        "primary_region": stamp.primary_region,
-        "secondary_region": stamp.secondary_region,
-        "targets": {"rpo_minutes": stamp.stamp.targets.rpo, "rto_minutes": stamp.stamp.targets.rto},
-        "resources": len(stamp.resources),
-        "counts": counts,
-        "score": round(100 * earned / possible) if possible else None,
-        "verdict": verdict(findings),
-        "recovery": recovery,
-    }
+@dataclass
+class StampSummary:
+    """A stamp's line in the result: its verdict, score, counts and recovery estimate."""
+
+    stamp: ResolvedStamp
+    findings: list[Finding]
+    recovery: dict[str, Any]
+    line: int
+
+    @property
+    def verdict(self) -> str:
+        return verdict(self.findings)
+
+    def to_json(self) -> dict[str, Any]:
+        counts = {s: 0 for s in STATUSES} | {"waived": 0}
+        earned = possible = 0
+        for f in self.findings:
+            if f.waiver is not None:
+                counts["waived"] += 1
+                continue
+            counts[f.status] += 1
+            weight = SEVERITY_WEIGHT[f.severity]
+            if f.status in ("pass", "fail", "unknown"):
+                possible += weight
+                earned += weight if f.status == "pass" else 0
+        s = self.stamp
+        return {
+            "name": s.name,
+            "kind": s.stamp.kind,
+            "tier": s.stamp.tier,
+            "primary_region": s.primary_region,
+            "secondary_region": s.secondary_region,
+            "targets": {"rpo_minutes": s.stamp.targets.rpo, "rto_minutes": s.stamp.targets.rto},
+            "resources": len(s.resources),
+            "counts": counts,
+            "score": round(100 * earned / possible) if possible else None,
+            "verdict": self.verdict,
+            "recovery": self.recovery,
+            "line": self.line,
+        }
 
 
-def verdict(findings: list[dict[str, Any]]) -> str:
+def verdict(findings: list[Finding]) -> str:
     """not_ready: an open high/critical gap (a missed RPO/RTO target is one: DR-TGT-01); at_risk: lesser
     gaps; unknown: nothing failing but something not known; ready otherwise."""
-    gaps = [SEVERITY_RANK[f["severity"]] for f in findings if is_gap(f) and f["severity"] != "info"]
+    gaps = [SEVERITY_RANK[f.severity] for f in findings if f.is_gap and f.severity != "info"]
     if any(rank <= SEVERITY_RANK["high"] for rank in gaps):
         return "not_ready"
     if gaps:
         return "at_risk"
-    if any(f["status"] == "unknown" and f["waiver"] is None for f in findings):
+    if any(f.status == "unknown" and f.waiver is None for f in findings):
         return "unknown"
     return "ready"
 
 
-def sort_findings(findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    order = {"fail": 0, "unknown": 1, "pass": 2, "not_applicable": 3}
+_STATUS_ORDER = {"fail": 0, "unknown": 1, "pass": 2, "not_applicable": 3}
+
+
+def sort_findings(findings: list[Finding]) -> list[Finding]:
     return sorted(
         findings,
-        key=lambda f: (
-            f["stamp"],
-            order[f["status"]],
-            SEVERITY_RANK[f["severity"]],
-            f["control"],
-            f["resource"].lower(),
-        ),
+        key=lambda f: (f.stamp, _STATUS_ORDER[f.status], SEVERITY_RANK[f.severity], f.control, f.resource.lower()),
     )
 
 
@@ -309,3 +373,13 @@ def diff_results(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
         "stamps": stamps,
         "removed_stamps": sorted(set(old_stamps) - {s["name"] for s in new["stamps"]}),
     }
+
+
+def load_result(path: Path, strict: bool = True) -> dict[str, Any] | None:
+    """A drready result file; with strict=False (files found in a folder) other JSON files are skipped."""
+    data = read_json(path)
+    if not isinstance(data, dict) or data.get("schema") != SCHEMA:
+        if not strict:
+            return None
+        raise InputError(str(path), "$.schema", f"not a drready result (expected schema '{SCHEMA}')")
+    return data

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from scanner.config import Config, Stamp
+from scanner.regions import RegionTable, norm_region
 from scanner.snapshot import Snapshot
 
 PAIR_TAG = "dr-pair"
@@ -23,11 +24,6 @@ class ResolvedStamp:
     @property
     def name(self) -> str:
         return self.stamp.name
-
-
-def norm_region(location: Any) -> str:
-    """'East US 2' / 'eastus2' / 'EastUS2' -> 'eastus2'."""
-    return str(location or "").replace(" ", "").lower()
 
 
 def tag(resource: dict[str, Any], key: str) -> str | None:
@@ -91,20 +87,20 @@ class ResourceIndex:
         return found
 
 
-def resolve_stamps(config: Config, snapshot: Snapshot) -> list[ResolvedStamp]:
+def resolve_stamps(config: Config, snapshot: Snapshot, regions: RegionTable) -> list[ResolvedStamp]:
     index = ResourceIndex.of(snapshot.resources)
     resolved = []
     for stamp in config.stamps:
-        primary, secondary = config.regions_of(stamp)
+        primary, secondary = config.regions_of(stamp, regions.pair)
         unique = {str(r["id"]).lower(): r for r in index.candidates(stamp) if matches(stamp, r)}
         members = [unique[k] for k in sorted(unique)]
-        pairs = pair_resources(members, primary, secondary, config) if secondary else []
+        pairs = pair_resources(members, primary, secondary, config, regions) if secondary else []
         resolved.append(ResolvedStamp(stamp, primary, secondary, members, pairs))
     return resolved
 
 
 def pair_resources(
-    resources: list[dict[str, Any]], primary: str, secondary: str, config: Config
+    resources: list[dict[str, Any]], primary: str, secondary: str, config: Config, regions: RegionTable
 ) -> list[dict[str, Any]]:
     """Link each primary-region resource to its secondary counterpart: by the dr-pair tag, else by
     its name with the region token swapped (e.g. app-cus <-> app-eus2)."""
@@ -112,8 +108,8 @@ def pair_resources(
     for r in resources:
         if norm_region(r.get("location")) == secondary:
             in_secondary.setdefault(str(r["type"]).lower(), []).append(r)
-    primary_tokens = config.region_tokens(primary)
-    secondary_tokens = config.region_tokens(secondary)
+    primary_tokens = config.region_tokens(primary, regions.tokens(primary))
+    secondary_tokens = config.region_tokens(secondary, regions.tokens(secondary))
     pairs = []
     for r in resources:
         if norm_region(r.get("location")) != primary:

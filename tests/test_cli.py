@@ -144,11 +144,11 @@ def test_waiver_for_unknown_control_or_resource_is_an_error(demo_copy: Path, tmp
 def test_policy_with_unknown_builtin_exits_2_naming_the_file(tmp_path: Path) -> None:
     policies = tmp_path / "policies"
     shutil.copytree(POLICIES, policies)
-    target = policies / "controls" / "web" / "dr_web_01.rego"
+    target = policies / "controls" / "web" / "dr_web_01" / "dr_web_01.rego"
     target.write_text(target.read_text().replace("sku(r) := object.get(", "sku(r) := objekt.gett("))
     result = run_cli("scan", "--demo", "--out", str(tmp_path / "out"), "--policies", str(policies))
     assert result.exit_code == 2, result.output
-    assert "controls/web/dr_web_01.rego" in result.output and "objekt.gett" in result.output
+    assert "controls/web/dr_web_01/dr_web_01.rego" in result.output and "objekt.gett" in result.output
     assert not (tmp_path / "out").exists()
 
 
@@ -194,7 +194,7 @@ def test_policies_list_shows_every_control() -> None:
     result = run_cli("policies", "list")
     assert result.exit_code == 0
     listed_ids = {c["id"] for c in json.loads(run_cli("policies", "list", "--json").output)}
-    assert len(listed_ids) == 31
+    assert len(listed_ids) == 33  # 31 Rego controls and the recovery graph's DR-TGT-01 and DR-SPOF-01
     for cid in sorted(listed_ids):
         assert cid in result.output
     listed = json.loads(run_cli("policies", "list", "--json").output)
@@ -214,7 +214,7 @@ def test_policies_doc_writes_the_catalogue_from_metadata(tmp_path: Path) -> None
     result = run_cli("policies", "doc", "--out", str(tmp_path / "CATALOGUE.md"))
     assert result.exit_code == 0, result.output
     text = (tmp_path / "CATALOGUE.md").read_text()
-    assert text.count("\n## DR-") == 31
+    assert text.count("\n## DR-") == 33
     assert (
         "## DR-DATA-03" in text and "Self-hosted integration runtime high availability" not in text
     )  # titles, not ref text

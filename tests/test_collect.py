@@ -12,10 +12,10 @@ import pytest
 from azure.core.pipeline import PipelineContext, PipelineRequest
 from azure.core.pipeline.transport import HttpRequest
 
+from scanner.catalogue import load_policies
 from scanner.collect import CollectOptions, StaticToken, collect_snapshot
 from scanner.collect.guard import ReadOnlyPolicy, WriteRefused, allowed
 from scanner.config import load_config
-from scanner.engine import load_policies
 from scanner.pipeline import evaluate, load_inputs
 
 from .conftest import DEMO, POLICIES, run_cli
@@ -33,7 +33,7 @@ def emulator(tmp_path: Path) -> Iterator[Emulator]:
 
 def collect(emu: Emulator, config: Path = DEMO / "drready.yaml", **options: Any):
     opts = CollectOptions(endpoint=emu.endpoint, verify=str(emu.cert), retries=options.pop("retries", 2), **options)
-    return collect_snapshot(load_config(config), load_policies(POLICIES), StaticToken("emulator"), opts)
+    return collect_snapshot(load_config(config), load_policies(POLICIES).collection, StaticToken("emulator"), opts)
 
 
 def scoped_config(tmp_path: Path, subscriptions: list[str]) -> Path:
@@ -88,7 +88,7 @@ def test_the_guard_refuses_writes_before_they_are_sent() -> None:
 
 
 def many_storage_accounts(n: int, subscriptions: list[str]) -> dict[str, Any]:
-    # A locally redundant account: no geoReplicationStats child read per account.
+    # Storage accounts need no ARM child read: the collection is Resource Graph alone.
     template = next(r for r in DEMO_SNAPSHOT["resources"] if r["name"] == "stnwstorefrontuicus")
     resources = []
     for i in range(n):
@@ -223,7 +223,7 @@ def test_collect_command_writes_a_snapshot_that_evaluates_like_the_demo(emulator
     )
     assert result.exit_code == 0, result.output
     assert "77 resources, 0 errors" in result.output
-    assert "drready: resources: page 1, 77 rows" in result.stderr and "drready: arm: 16/16 child reads" in result.stderr
+    assert "drready: resources: page 1, 77 rows" in result.stderr and "drready: arm: 12/12 child reads" in result.stderr
     evaluated = run_cli(
         "evaluate",
         "--config",
@@ -265,12 +265,10 @@ def test_token_auth_without_a_token_is_a_clear_error(tmp_path: Path) -> None:
 
 
 def test_the_custom_role_covers_every_read_the_collector_makes(emulator: Emulator) -> None:
-    from scanner.collect import policy_types
-
     role = json.loads((DEMO.parents[0] / "azure" / "drready-reader-role.json").read_text())
     actions = {a.lower() for a in role["Actions"]}
     assert not role["DataActions"] and all(a.endswith(("/read", "/getstatus/action")) for a in actions)
-    for resource_type in policy_types(load_policies(POLICIES)):
+    for resource_type in load_policies(POLICIES).collection.types:
         assert f"{resource_type}/read" in actions, resource_type
     collect(emulator)
     for r in emulator.requests:

@@ -1,7 +1,8 @@
-"""Every control's case table (policies/controls/**/<id>_test.rego `cases`) on both engines.
+"""Every control's case table (the cases.yaml beside each control) on both engines.
 
-OPA runs the tables in `opa test` (policies/lib/cases_runner_test.rego); here each case runs through
-the embedded engine, must meet its expectation, and must give exactly what `opa eval` gives.
+OPA runs the tables in `opa test` (policies/lib/cases_runner_test.rego); here pytest reads the same
+files without OPA, runs each case through the embedded engine, checks its expectation, and compares
+it with `opa eval` when OPA is installed.
 """
 
 from __future__ import annotations
@@ -13,18 +14,14 @@ from typing import Any
 
 import pytest
 
-from scanner.engine import Control, load_policies
+from scanner.catalogue import Control, case_tables, load_policies
 from scanner.engine.embedded import EmbeddedEngine
+from scanner.engine.projection import Projection
 from scanner.pipeline import engine_input
 
 from .conftest import POLICIES, opa_binary
 
 RUNNER = "lib/cases_runner_test.rego"  # the only test module that uses `with` (rego-cpp crashes on it)
-
-
-def test_opa_is_available_for_the_case_tables() -> None:
-    if not opa_binary():
-        pytest.skip("opa not installed: the case tables cannot be read")
 
 
 @cache
@@ -38,26 +35,19 @@ def engine() -> EmbeddedEngine:
 
 
 @cache
-def case_tables() -> dict[str, dict[str, Any]]:
-    """Control id -> its cases. The tables are read with OPA: rego-cpp 1.5.2 fails on some module
-    combinations when the test modules are loaded too (a spurious "unable to unify due to cycle"),
-    and it keeps quotes when sprintf formats a string literal passed as a function argument."""
-    opa = opa_binary()
-    if not opa:
-        return {}
-    controls = policies().controls
-    query = "x := [" + ", ".join(f"data.{c.package}_test.cases" for c in controls) + "]"
-    run = subprocess.run(
-        [opa, "eval", "-d", str(POLICIES), "--format", "json", query], capture_output=True, text=True, check=True
-    )
-    result = json.loads(run.stdout).get("result") or [{"bindings": {"x": []}}]
-    values = result[0]["bindings"]["x"]
-    assert len(values) == len(controls), "a control has no case table (its <id>_test.rego `cases`)"
-    return {c.id: v for c, v in zip(controls, values, strict=True)}
+def projection() -> Projection:
+    return Projection.of(policies().modules.values())
+
+
+@cache
+def tables() -> dict[str, dict[str, Any]]:
+    """Control id -> its cases, read from the control's folder."""
+    by_folder = case_tables(POLICIES)
+    return {c.id: by_folder.get(c.file.rsplit("/", 1)[0], {}) for c in policies().rego_controls}
 
 
 def all_cases() -> list[tuple[str, str]]:
-    return [(cid, name) for cid, table in sorted(case_tables().items()) for name in sorted(table)]
+    return [(cid, name) for cid, table in sorted(tables().items()) for name in sorted(table)]
 
 
 def matches(results: list[dict[str, Any]], expect: dict[str, Any]) -> list[str]:
@@ -77,12 +67,12 @@ def matches(results: list[dict[str, Any]], expect: dict[str, Any]) -> list[str]:
 
 @pytest.mark.parametrize(("control_id", "case"), all_cases())
 def test_case_on_the_embedded_engine(control_id: str, case: str) -> None:
-    c = case_tables()[control_id][case]
+    c = tables()[control_id][case]
     control = policies().control(control_id)
     results = engine().evaluate([control], c["input"])[control_id]
     assert matches(results, c["expect"]) == [], results
     # drready gives the engines the input indexed and projected (scanner/pipeline.py): same results.
-    indexed = engine().evaluate([control], engine_input(c["input"], policies().projection))[control_id]
+    indexed = engine().evaluate([control], engine_input(c["input"], projection()))[control_id]
     assert indexed == results
 
 
@@ -90,8 +80,9 @@ def test_case_on_the_embedded_engine(control_id: str, case: str) -> None:
 def opa_results(control: Control) -> dict[str, Any]:
     """Each case's results on OPA. (`with` inside a comprehension does not take effect in OPA 1.22,
     so the cases are iterated in the query body, one result row per case.)"""
+    area, folder = control.package.split(".")[2:]
     query = (
-        f"some name, c in data.{control.package}_test.cases; "
+        f"some name, c in data.controls.{area}.{folder}.cases; "
         f"out := data.{control.package}.results with input as c.input"
     )
     run = subprocess.run(
@@ -108,14 +99,19 @@ def test_case_gives_identical_results_on_opa(control_id: str, case: str) -> None
     if not opa_binary():
         pytest.skip("opa not installed")
     control = policies().control(control_id)
-    embedded = engine().evaluate([control], case_tables()[control_id][case]["input"])[control_id]
+    embedded = engine().evaluate([control], tables()[control_id][case]["input"])[control_id]
     key = lambda r: (r["resource"], r["status"], r["message"])  # noqa: E731
     assert sorted(opa_results(control)[case], key=key) == sorted(embedded, key=key)
 
 
-@pytest.mark.parametrize("control_id", sorted(c.id for c in policies().controls))
+def test_every_control_folder_has_its_case_table() -> None:
+    folders = {c.file.rsplit("/", 1)[0] for c in policies().rego_controls}
+    assert folders == set(case_tables(POLICIES)), "each control folder holds exactly one cases.yaml"
+
+
+@pytest.mark.parametrize("control_id", sorted(c.id for c in policies().rego_controls))
 def test_every_control_has_pass_fail_and_not_applicable_cases(control_id: str) -> None:
-    statuses = {e["status"] for c in case_tables()[control_id].values() for e in c["expect"].values()}
+    statuses = {e["status"] for c in tables()[control_id].values() for e in c["expect"].values()}
     assert {"pass", "fail"} <= statuses, statuses
     # Never not applicable: a stamp always has or lacks a secondary region (DR-REG-01) and a failover
     # drill (DR-OPS-01); every vault needs purge protection, in either region (DR-KV-01).
@@ -123,10 +119,10 @@ def test_every_control_has_pass_fail_and_not_applicable_cases(control_id: str) -
         assert "not_applicable" in statuses, statuses
 
 
-def test_case_tables_do_not_use_with() -> None:
+def test_only_the_runner_uses_with() -> None:
     offenders = [
         p.name
-        for p in POLICIES.rglob("*_test.rego")
+        for p in POLICIES.rglob("*.rego")
         if p.relative_to(POLICIES).as_posix() != RUNNER and "with input" in p.read_text()
     ]
     assert offenders == []
@@ -135,7 +131,7 @@ def test_case_tables_do_not_use_with() -> None:
 def test_function_names_with_two_arities_are_refused(tmp_path) -> None:
     """rego-cpp 1.5.2 crashes (segmentation fault, depending on module order) when two packages
     define functions of the same name with different numbers of arguments: the loader refuses it."""
-    from scanner.engine import check_function_arities
+    from scanner.catalogue import check_function_arities
     from scanner.errors import EngineError
 
     check_function_arities(policies().modules)  # the shipped policies (test modules never reach rego-cpp)
@@ -157,8 +153,8 @@ def test_the_demo_gives_identical_results_on_both_engines(tmp_path) -> None:
     inputs = load_inputs(DEMO / "drready.yaml", DEMO / "snapshot.json", POLICIES)
     key = lambda r: (r["resource"], r["status"], r["message"])  # noqa: E731
     compared = 0
-    for stamp in resolve_stamps(inputs.config, inputs.snapshot):
-        controls = [c for c in policies().controls if c.applies_to_kind(stamp.stamp.kind)]
+    for stamp in resolve_stamps(inputs.config, inputs.snapshot, inputs.regions):
+        controls = [c for c in policies().rego_controls if c.applies_to_kind(stamp.stamp.kind)]
         doc = policy_input(stamp, inputs, date(2026, 11, 26))
         embedded = engine().evaluate(controls, doc)
         assert embedded == engine().evaluate(controls, stamp_input(stamp, inputs, date(2026, 11, 26))), stamp.name

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
+from scanner.catalogue import load_policies
 from scanner.collect.declared import stamp_declared
-from scanner.engine import load_policies
 from scanner.engine.embedded import EmbeddedEngine
 from scanner.errors import EngineError
 
@@ -52,14 +52,14 @@ def test_real_arm_bodies_give_the_same_results_on_both_engines(
 ) -> None:
     policies = load_policies(POLICIES)
     doc = policy_input(rel, primary, secondary)
-    embedded = EmbeddedEngine(policies).evaluate(policies.controls, doc)
+    embedded = EmbeddedEngine(policies).evaluate(policies.rego_controls, doc)
     assert sum(len(v) for v in embedded.values()) >= 2  # the resource's control and DR-REG-01
     opa = opa_binary()
     if not opa:
         pytest.skip("opa not installed")
-    on_opa = opa_eval_all(opa, policies.controls, doc, tmp_path)
+    on_opa = opa_eval_all(opa, policies.rego_controls, doc, tmp_path)
     key = lambda r: (r["resource"], r["status"], r["message"])  # noqa: E731
-    for control in policies.controls:
+    for control in policies.rego_controls:
         assert sorted(on_opa.get(control.id, []), key=key) == sorted(embedded[control.id], key=key), control.id
 
 
@@ -120,7 +120,7 @@ def test_syntax_error_names_the_file(tmp_path: Path) -> None:
 
 def test_metadata_is_read_from_the_rego_text() -> None:
     policies = load_policies(POLICIES)
-    assert len(policies.controls) == 31 and policies.control("DR-AI-05").stamps == ("genai",)
+    assert len(policies.rego_controls) == 31 and policies.control("DR-AI-05").stamps == ("genai",)
     web = policies.control("DR-WEB-01")
     assert web.severity == "high" and web.stamps == ("web",)
     assert web.resource_types == ("microsoft.storage/storageaccounts",)

@@ -14,12 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from scanner.engine import load_policies
+from scanner.catalogue import load_policies
 from scanner.engine.opa_server import OpaServerEngine
 from scanner.errors import EngineError
 
 from .conftest import POLICIES, opa_binary, run_cli
-from .test_controls import all_cases, case_tables, engine, policies
+from .test_controls import all_cases, engine, policies, tables
 
 
 def free_port() -> int:
@@ -62,7 +62,7 @@ def test_every_case_gives_identical_results_on_the_opa_server(server_engine: Opa
     compared = 0
     for control_id, case in all_cases():
         control = policies().control(control_id)
-        doc = case_tables()[control_id][case]["input"]
+        doc = tables()[control_id][case]["input"]
         on_server = server_engine.evaluate([control], doc)[control_id]
         embedded = engine().evaluate([control], doc)[control_id]
         assert sorted(on_server, key=key) == sorted(embedded, key=key), (control_id, case)
@@ -83,7 +83,7 @@ def test_the_demo_is_identical_on_both_engines(opa_url: str, tmp_path: Path) -> 
 def test_a_policy_the_server_rejects_is_exit_2_naming_the_file(opa_url: str, tmp_path: Path) -> None:
     broken = tmp_path / "policies"
     shutil.copytree(POLICIES, broken)
-    target = broken / "controls" / "web" / "dr_web_01.rego"
+    target = broken / "controls" / "web" / "dr_web_01" / "dr_web_01.rego"
     target.write_text(target.read_text().replace("sku(r) := object.get(", "sku(r) := objekt.gett("))
     # a separate server: the shared one must keep the good policies
     port = free_port()
@@ -108,7 +108,11 @@ def test_a_policy_the_server_rejects_is_exit_2_naming_the_file(opa_url: str, tmp
         )
     finally:
         server.terminate()
-    assert result.exit_code == 2 and "controls/web/dr_web_01.rego" in result.output and "objekt.gett" in result.output
+    assert (
+        result.exit_code == 2
+        and "controls/web/dr_web_01/dr_web_01.rego" in result.output
+        and "objekt.gett" in result.output
+    )
     assert not (tmp_path / "out").exists()
 
 

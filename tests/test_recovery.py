@@ -12,15 +12,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from scanner.catalogue import load_policies
 from scanner.config import load_config
 from scanner.errors import InputError
 from scanner.pipeline import evaluate, load_inputs
 from scanner.recovery import UNBOUNDED, UNKNOWN, Capabilities, critical_path, load_capabilities, worst_rpo
-from scanner.results import verdict
+from scanner.results import new_finding, verdict
 
 from .conftest import DEMO, POLICIES, run_cli
 
-CAPS = load_capabilities(POLICIES, None)
+POLICY_SET = load_policies(POLICIES)
+CAPS = load_capabilities(POLICY_SET, None)
 
 
 @cache
@@ -127,13 +129,13 @@ def test_capability_overrides_and_unknown_mechanisms(tmp_path: Path) -> None:
         DEMO / "drready.yaml"
     ).read_text() + "capabilities:\n  pg_geo_restore: {rto: 2h, source: our drill}\n"
     (tmp_path / "drready.yaml").write_text(config_text)
-    caps = load_capabilities(POLICIES, load_config(tmp_path / "drready.yaml"))
+    caps = load_capabilities(POLICY_SET, load_config(tmp_path / "drready.yaml"))
     figure = caps.figure("pg_geo_restore")
     assert (figure["rto"], figure["rpo"], figure["source"]) == (120, 60, "our drill")  # rpo keeps its default
     assert (caps.figure("pg_geo_restore")["rto"], caps.figure("pg_geo_restore")["basis"]) == (120, "override")
     (tmp_path / "drready.yaml").write_text(config_text.replace("pg_geo_restore", "pg_teleport"))
     with pytest.raises(InputError, match=r"capabilities.pg_teleport: no recovery mechanism"):
-        load_capabilities(POLICIES, load_config(tmp_path / "drready.yaml"))
+        load_capabilities(POLICY_SET, load_config(tmp_path / "drready.yaml"))
 
 
 figures = st.one_of(st.integers(min_value=0, max_value=10_000), st.just(UNBOUNDED), st.just(UNKNOWN))
@@ -203,21 +205,15 @@ def test_removing_a_drill_that_met_its_targets_never_makes_a_verdict_better(rto:
         "scenario": "region-failover",
         "measured": {"rto_minutes": rto, "rpo_minutes": rpo},
     }
-    storage = [
-        {
-            "control": "DR-WEB-01",
-            "status": "pass",
-            "mechanism": "storage_read_access",
-            "resource": "/st",
-            "resource_name": "st",
-            "resource_type": "microsoft.storage/storageaccounts",
-        }
-    ]
+    control = POLICY_SET.control("DR-WEB-01")
+    account = {"id": "/st", "name": "st", "type": "microsoft.storage/storageaccounts"}
+    storage = [new_finding(control, "s", account, "pass", "", mechanism="storage_read_access")]
+    controls = [c for c in POLICY_SET.controls if c.applies_to_kind("web")]
 
     def stamp_verdict(drills: list[dict[str, Any]]) -> str:
         declared = {"drills": drills, "drill_interval_days": 90}
-        rec = analyse(stamp, [], storage, declared, CAPS)
-        return verdict(recovery_findings(stamp, rec, storage))
+        rec = analyse(stamp, [], storage, declared, CAPS, controls)
+        return verdict(recovery_findings(stamp, rec, storage, POLICY_SET))
 
     assert VERDICT_RANK[stamp_verdict([])] >= VERDICT_RANK[stamp_verdict([drill])]
 

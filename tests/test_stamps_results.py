@@ -5,15 +5,17 @@ from __future__ import annotations
 import copy
 from pathlib import Path
 
+from scanner.catalogue import load_policies
 from scanner.config import load_config
-from scanner.engine import load_policies
 from scanner.pipeline import ScanInputs, evaluate, load_inputs
-from scanner.results import exit_code, verdict
+from scanner.regions import RegionTable
+from scanner.results import exit_code, new_finding, verdict
 from scanner.snapshot import Snapshot
 from scanner.stamps import resolve_stamps
 
 from .conftest import DEMO, POLICIES, arm
 
+REGIONS = RegionTable.of(load_policies(POLICIES))
 SUB = "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups"
 
 
@@ -37,11 +39,13 @@ def test_membership_by_tags_resource_groups_and_ids(tmp_path: Path) -> None:
     b = body("storage/storage-account-get-properties-grs.json", "stb", "rg-b", "centralus")
     c = body("storage/storage-account-get-properties-grs.json", "stc", "rg-c", "centralus")
     snapshot = Snapshot(resources=[a, b, c])
-    by_tag = resolve_stamps(load_config(config(tmp_path, "{tags: {Workload: web}}")), snapshot)[0]
+    by_tag = resolve_stamps(load_config(config(tmp_path, "{tags: {Workload: web}}")), snapshot, REGIONS)[0]
     assert [r["name"] for r in by_tag.resources] == ["sta"]
-    by_rg = resolve_stamps(load_config(config(tmp_path, "{resource_groups: [RG-B]}")), snapshot)[0]
+    by_rg = resolve_stamps(load_config(config(tmp_path, "{resource_groups: [RG-B]}")), snapshot, REGIONS)[0]
     assert [r["name"] for r in by_rg.resources] == ["stb"]
-    by_id = resolve_stamps(load_config(config(tmp_path, f"{{resource_ids: ['{c['id'].upper()}']}}")), snapshot)[0]
+    by_id = resolve_stamps(
+        load_config(config(tmp_path, f"{{resource_ids: ['{c['id'].upper()}']}}")), snapshot, REGIONS
+    )[0]
     assert [r["name"] for r in by_id.resources] == ["stc"]
 
 
@@ -54,7 +58,7 @@ def test_pairing_by_tag_then_by_region_token(tmp_path: Path) -> None:
         body(rel, "kv-secrets-standby", "rg", "East US 2", {"w": "x", "DR-Pair": "secrets"}),
         body(rel, "kv-lonely-cus", "rg", "centralus", {"w": "x"}),
     ]
-    stamp = resolve_stamps(load_config(config(tmp_path, "{tags: {w: x}}")), Snapshot(resources=resources))[0]
+    stamp = resolve_stamps(load_config(config(tmp_path, "{tags: {w: x}}")), Snapshot(resources=resources), REGIONS)[0]
     pairs = {p["primary_name"]: (p["secondary_name"], p["method"]) for p in stamp.pairs}
     assert pairs == {
         "kv-app-cus": ("kv-app-eus2", "name"),
@@ -110,8 +114,10 @@ def test_gap_beats_unknown_in_exit_code_and_verdict(tmp_path: Path) -> None:
     result = scan(tmp_path, [lrs], [{"source": "arm", "scope": "/subscriptions/other", "error": "timeout"}])
     assert exit_code(result, "high", allow_unknown=False) == 1
     assert result["stamps"][0]["verdict"] == "not_ready"
-    medium = [{"severity": "medium", "status": "fail", "waiver": None}]
-    info = [{"severity": "info", "status": "fail", "waiver": None}]
+    control = load_policies(POLICIES).control("DR-REG-01")
+    stamp = {"id": "stamp/web", "type": "stamp"}
+    medium = [new_finding(control, "web", stamp, "fail", "", severity="medium")]
+    info = [new_finding(control, "web", stamp, "fail", "", severity="info")]
     assert verdict(medium) == "at_risk" and verdict(info) == "ready"
 
 

@@ -1,13 +1,13 @@
 package drready.lib.cases_runner_test
 
-# Runs every control's case table (the `cases` rule of each drready.controls.<area>.<id>_test
-# package) on OPA. The same tables run on the embedded engine from pytest (tests/test_controls.py),
-# which is why the tables themselves never use `with`: rego-cpp 1.5.2 crashes on it.
+# Runs every control's case table (the cases.yaml beside each control, which OPA loads as
+# data.controls.<area>.<id>.cases) on OPA. The same tables run on the embedded engine from pytest
+# (tests/test_controls.py); only this runner uses `with`, which rego-cpp 1.5.2 crashes on.
 #
 # A case is {"input": <policy input>, "expect": {<resource id>: {"status", "contains"?, "severity"?}}}:
 # the control must give exactly one result per expected resource and no other result.
 
-matches(results, expect) if {
+_matches(results, expect) if {
 	count(results) == count(expect)
 	every id, e in expect {
 		some r in results
@@ -20,20 +20,18 @@ matches(results, expect) if {
 	}
 }
 
-failures contains sprintf("%s.%s: %s", [area, pkg, name]) if {
-	some area, packages in data.drready.controls
-	some pkg, doc in packages
-	endswith(pkg, "_test")
-	some name, c in doc.cases
-	out := data.drready.controls[area][trim_suffix(pkg, "_test")].results with input as c.input
-	not matches(out, c.expect)
+failures contains sprintf("%s.%s: %s", [area, id, name]) if {
+	some area, controls in data.controls
+	some id, table in controls
+	some name, c in table.cases
+	out := data.drready.controls[area][id].results with input as c.input
+	not _matches(out, c.expect)
 }
 
 case_count := count([1 |
-	some area, packages in data.drready.controls
-	some pkg, doc in packages
-	endswith(pkg, "_test")
-	some _, _ in doc.cases
+	some _, controls in data.controls
+	some _, table in controls
+	some _, _ in table.cases
 ])
 
 test_every_control_case if {

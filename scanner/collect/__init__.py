@@ -23,11 +23,10 @@ from azure.identity import (
     WorkloadIdentityCredential,
 )
 
+from scanner.catalogue import CollectionPlan
 from scanner.collect.arm import Arm
-from scanner.collect.declared import load_declared
 from scanner.collect.resource_graph import ResourceGraph, kql
 from scanner.config import Config
-from scanner.engine import Policies
 from scanner.errors import InputError
 from scanner.snapshot import Snapshot
 
@@ -37,8 +36,6 @@ CLOUDS = {
     "AzureChinaCloud": (AzureAuthorityHosts.AZURE_CHINA, "https://management.chinacloudapi.cn"),
 }
 AUTH_MODES = ("default", "cli", "msi", "env", "workload-identity", "token")
-# Types read by the collector beyond the controls' own (parents of child reads).
-EXTRA_TYPES = ("microsoft.dataprotection/backupvaults", "microsoft.network/frontdoorwebapplicationfirewallpolicies")
 
 
 class StaticToken:
@@ -84,24 +81,21 @@ class CollectOptions:
         return (self.endpoint or CLOUDS[self.cloud][1]).rstrip("/")
 
 
-def policy_types(policies: Policies) -> list[str]:
-    return sorted({t for c in policies.controls for t in c.resource_types} | set(EXTRA_TYPES))
-
-
 def collect_snapshot(
     config: Config,
-    policies: Policies,
+    plan: CollectionPlan,
     credential: Any,
     options: CollectOptions,
     progress: Callable[[str], None] | None = None,
 ) -> Snapshot:
-    """Read the estate in drready.yaml's scope into a snapshot. Failures are recorded, not raised."""
+    """Read the estate in drready.yaml's scope into a snapshot: the resources of the plan's types, their
+    child reads, role assignments and subscriptions. Failures are recorded, not raised."""
     scope = config.model.scope
     if not scope.subscriptions and not scope.management_groups:
         raise config.error(("scope",), "collection needs scope.subscriptions or scope.management_groups")
     common = {"verify": options.verify, "timeout": options.timeout, "retries": options.retries, "progress": progress}
     graph = ResourceGraph(credential, options.arm_endpoint, **common)
-    types = policy_types(policies)
+    types = list(plan.types)
     quoted = ", ".join(f"'{t}'" for t in types)
     subs, groups = list(scope.subscriptions), list(scope.management_groups)
     resources = graph.query("resources", kql("resources", types=quoted), subs, groups, types)
@@ -113,7 +107,8 @@ def collect_snapshot(
         ["microsoft.managedidentity/userassignedidentities"],
     )
     containers = graph.query("resourcecontainers", kql("resourcecontainers"), subs, groups)
-    children = Arm(credential, options.arm_endpoint, concurrency=options.concurrency, **common).collect(resources.rows)
+    arm = Arm(credential, options.arm_endpoint, concurrency=options.concurrency, **common)
+    children = arm.collect(resources.rows, plan.reads)
     return Snapshot(
         resources=resources.rows,
         collected_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -125,6 +120,5 @@ def collect_snapshot(
         },
         children=children.children,
         authorization=roles.rows,
-        declared=load_declared(config),
         errors=resources.errors + roles.errors + containers.errors + children.errors,
     )

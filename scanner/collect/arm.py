@@ -1,15 +1,15 @@
 """ARM reads for what Resource Graph does not index (azure-dr-facts.md section 16), through the Azure
 SDK pipeline (azure-mgmt-core) with bounded concurrency.
 
-Each child list lands in snapshot.children under its parent's id and a kind the policies read:
-integrationRuntimes (getStatus bodies), deployments, backends, originGroups, origins,
-backupInstances, replications, geoReplicationStats. A read that fails is recorded in snapshot.errors
-with the parent as scope, so that parent's findings become unknown.
+The reads are those the controls declare in their METADATA (custom.collect, catalogue.ChildRead);
+each lands in snapshot.children under its parent's id and the kind the policies read. A read that
+fails is recorded in snapshot.errors with the parent as scope, so that parent's findings become
+unknown.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,21 +27,8 @@ from azure.core.rest import HttpRequest
 from azure.mgmt.core import ARMPipelineClient
 from azure.mgmt.core.policies import ARMChallengeAuthenticationPolicy
 
+from scanner.catalogue import ChildRead
 from scanner.collect.guard import ReadOnlyPolicy
-
-API = {
-    "datafactory": "2018-06-01",
-    "cognitiveservices": "2024-10-01",
-    "apimanagement": "2023-09-01-preview",
-    "cdn": "2024-09-01",
-    "dataprotection": "2025-07-01",
-    "containerregistry": "2023-07-01",
-    "storage": "2025-01-01",
-}
-MODEL_KINDS = {"openai", "aiservices"}
-AFD_SKUS = {"standard_azurefrontdoor", "premium_azurefrontdoor"}
-Fetch = Callable[[], dict[str, list[Any]]]
-GEO_STORAGE_SKUS = {"standard_grs", "standard_ragrs", "standard_gzrs", "standard_ragzrs"}
 
 
 @dataclass
@@ -96,17 +83,22 @@ class Arm:
             items += body.get("value", [])
         return items
 
-    def collect(self, resources: list[dict[str, Any]]) -> Children:
-        """Every child list the controls need for these resources."""
-        jobs = [(r, label, fetch) for r in resources for label, fetch in self._fetchers(r)]
+    def collect(self, resources: list[dict[str, Any]], reads: tuple[ChildRead, ...]) -> Children:
+        """Every child read the controls declared (catalogue.ChildRead) for these resources."""
+        by_type: dict[str, list[ChildRead]] = {}
+        for read in reads:
+            by_type.setdefault(read.type, []).append(read)
+        jobs = [
+            (r, read) for r in resources for read in by_type.get(str(r["type"]).lower(), []) if _selected(r, read.when)
+        ]
         out = Children()
         with ThreadPoolExecutor(max_workers=self.concurrency) as pool:
-            for (resource, label, _), outcome in zip(jobs, pool.map(self._run, jobs), strict=True):
+            for (resource, read), outcome in zip(jobs, pool.map(self._run, jobs), strict=True):
                 out.requests += 1
                 if isinstance(outcome, Exception):
                     out.errors.append(
                         {
-                            "source": f"arm:{label}",
+                            "source": f"arm:{read.kind}",
                             "scope": resource["id"],
                             "error": _describe(outcome),
                             "types": [str(resource["type"]).lower()],
@@ -117,55 +109,39 @@ class Arm:
                 self.progress(f"arm: {out.requests}/{len(jobs)} child reads")
         return out
 
-    @staticmethod
-    def _run(job: tuple[dict[str, Any], str, Fetch]) -> dict[str, list[Any]] | Exception:
+    def _run(self, job: tuple[dict[str, Any], ChildRead]) -> dict[str, list[Any]] | Exception:
         try:
-            return job[2]()
+            return self._read(job[0]["id"], job[1])
         except (AzureError, ValueError) as exc:
             return exc
 
-    def _fetchers(self, r: dict[str, Any]) -> Iterator[tuple[str, Fetch]]:
-        """(label, fetch) for each child read a resource needs; a fetch returns its lists by kind."""
-        rid, rtype = r["id"], str(r["type"]).lower()
-        sku = str((r.get("sku") or {}).get("name") or "").lower()
+    def _read(self, parent_id: str, read: ChildRead) -> dict[str, list[Any]]:
+        """One declared read of one parent: its items by kind (and those of `each`)."""
+        if read.get:
+            return {read.kind: [self._send("GET", f"{parent_id}/{read.path}", read.api)]}
+        items = [i for i in self._list(f"{parent_id}/{read.path}", read.api) if _selected(i, _as_lists(read.where))]
+        if read.action:
+            items = [{"name": i.get("name"), **self._send("POST", f"{i['id']}/{read.action}", read.api)} for i in items]
+        out = {read.kind: items}
+        if read.each:
+            nested = read.each
+            out[nested.kind] = [o for i in items for o in self._list(f"{i['id']}/{nested.path}", nested.api)]
+        return out
 
-        def listed(kind: str, api: str) -> tuple[str, Fetch]:
-            return kind, lambda: {kind: self._list(f"{rid}/{kind}", API[api])}
 
-        if rtype == "microsoft.datafactory/factories":
-            yield "integrationRuntimes", lambda: {"integrationRuntimes": self._runtime_status(rid)}
-        elif rtype == "microsoft.cognitiveservices/accounts" and str(r.get("kind", "")).lower() in MODEL_KINDS:
-            yield listed("deployments", "cognitiveservices")
-        elif rtype == "microsoft.apimanagement/service":
-            yield listed("backends", "apimanagement")
-        elif rtype == "microsoft.cdn/profiles" and sku in AFD_SKUS:
-            yield "originGroups", lambda: self._front_door(rid)
-        elif rtype == "microsoft.dataprotection/backupvaults":
-            yield listed("backupInstances", "dataprotection")
-        elif rtype == "microsoft.containerregistry/registries" and sku == "premium":
-            yield listed("replications", "containerregistry")
-        elif rtype == "microsoft.storage/storageaccounts" and sku in GEO_STORAGE_SKUS:
-            yield (
-                "geoReplicationStats",
-                lambda: {
-                    "geoReplicationStats": [self._send("GET", rid, API["storage"], "&$expand=geoReplicationStats")]
-                },
-            )
+def _as_lists(where: dict[str, str]) -> dict[str, list[str]]:
+    return {k: [v] for k, v in where.items()}
 
-    def _runtime_status(self, factory_id: str) -> list[Any]:
-        """The status (with nodes) of each self-hosted runtime: getStatus is a POST, and read-only."""
-        statuses = []
-        for ir in self._list(f"{factory_id}/integrationRuntimes", API["datafactory"]):
-            if (ir.get("properties") or {}).get("type") == "SelfHosted":
-                status = self._send("POST", f"{ir['id']}/getStatus", API["datafactory"])
-                statuses.append({"name": ir.get("name"), **status})
-        return statuses
 
-    def _front_door(self, profile_id: str) -> dict[str, list[Any]]:
-        """Origin groups (health probes) and their origins, listing the groups once."""
-        groups = self._list(f"{profile_id}/originGroups", API["cdn"])
-        origins = [o for group in groups for o in self._list(f"{group['id']}/origins", API["cdn"])]
-        return {"originGroups": groups, "origins": origins}
+def _selected(body: dict[str, Any], when: dict[str, list[str]]) -> bool:
+    """True when each dotted property path of `when` has one of its values (compared case-insensitively)."""
+    for path, allowed in when.items():
+        value: Any = body
+        for part in path.split("."):
+            value = value.get(part) if isinstance(value, dict) else None
+        if str(value).lower() not in {a.lower() for a in allowed}:
+            return False
+    return True
 
 
 def _describe(exc: Exception) -> str:

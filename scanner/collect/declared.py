@@ -11,35 +11,17 @@ Every file is validated; an error names the file, line and field.
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 from urllib.parse import urlparse
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from scanner.config import Config, Minutes
+from scanner.config import Config
+from scanner.durations import Minutes, Seconds, parse_seconds
 from scanner.errors import InputError
 from scanner.yamlsource import Loc, dotted, line_of, load_with_lines
-
-_SECONDS = re.compile(r"^(\d+(?:\.\d+)?)(ms|s|m|h)?$")
-
-
-def parse_seconds(value: Any) -> float:
-    """'30s', '2m', '500ms', 30 -> seconds."""
-    if isinstance(value, bool):
-        raise ValueError("expected a duration such as 30s or 2m")
-    if isinstance(value, int | float):
-        return float(value)
-    match = _SECONDS.match(str(value).strip())
-    if not match:
-        raise ValueError(f"'{value}' is not a duration; use forms such as 500ms, 30s or 2m")
-    number, unit = float(match.group(1)), match.group(2) or "s"
-    return number * {"ms": 0.001, "s": 1, "m": 60, "h": 3600}[unit]
-
-
-Seconds = Annotated[float, BeforeValidator(parse_seconds)]
 
 
 class _Strict(BaseModel):

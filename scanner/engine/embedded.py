@@ -17,7 +17,7 @@ from typing import Any
 import regopy
 from regopy import rego_shared as native
 
-from scanner.engine import Control, Policies
+from scanner.catalogue import Control, Policies
 from scanner.errors import EngineError
 
 # Stamps of up to this many resources are evaluated in one query (a query costs about 1.4 ms before
@@ -45,7 +45,7 @@ class EmbeddedEngine:
             except regopy.RegoError as exc:
                 raise EngineError(rel, f"does not compile: {exc}") from exc
         self._builder.add_data(policies.data)
-        entrypoints = [c.entrypoint for c in policies.controls]
+        entrypoints = [c.entrypoint for c in policies.rego_controls]
         try:
             self._bundle = self._builder.build(None, entrypoints) if entrypoints else None
         except regopy.RegoError as exc:
@@ -78,7 +78,7 @@ class EmbeddedEngine:
 
     def _culprit(self) -> str:
         """Build each control alone to find the module that breaks the bundle."""
-        for control in self._policies.controls:
+        for control in self._policies.rego_controls:
             if not self._builds_alone(control):
                 return control.file
         return "(policies)"
@@ -97,6 +97,7 @@ class EmbeddedEngine:
         engine = self._for_this_thread()
         if engine is not self:
             return engine.evaluate(controls, policy_input)
+        controls = [c for c in controls if c.in_rego]  # the others are the recovery graph's
         self._set_input(policy_input)
         if _resource_count(policy_input) <= COMBINE_UP_TO:
             combined = self._query_combined(controls)

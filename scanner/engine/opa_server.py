@@ -16,7 +16,7 @@ import requests
 from opa_client import OpaClient
 from opa_client.errors import ConnectionsError, RegoParseError
 
-from scanner.engine import Control, Policies
+from scanner.catalogue import Control, Policies
 from scanner.errors import EngineError
 
 SERVER = "(opa-server)"
@@ -89,7 +89,7 @@ class OpaServerEngine:
             raise EngineError(SERVER, f"OPA server at {self.url} did not answer: {exc}") from exc
         tree = body.get("result") or {}
         out = {}
-        for control in controls:
+        for control in (c for c in controls if c.in_rego):
             node: Any = tree
             for part in control.package.split(".")[2:]:  # drready.controls.<area>.<id>
                 node = node.get(part, {}) if isinstance(node, dict) else {}

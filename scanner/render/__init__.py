@@ -10,6 +10,7 @@ from typing import Any
 import jinja2
 
 from scanner.assets import asset_dir
+from scanner.durations import format_minutes
 from scanner.files import canonical_json
 from scanner.results import SEVERITY_RANK, is_gap
 
@@ -162,9 +163,9 @@ def _environment(templates: Path) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["md"] = md_escape
-    env.filters["figure"] = figure
     env.filters["path_text"] = path_text
-    env.filters["duration"] = duration
+    env.filters["duration"] = format_minutes
+    env.filters["figure"] = format_minutes
     env.filters["verdict"] = lambda v: VERDICT_LABEL.get(v, v)
     env.globals["css"] = (
         (templates / "style.css").read_text(encoding="utf-8") if (templates / "style.css").exists() else ""
@@ -182,28 +183,12 @@ def md_escape(value: Any) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
-def duration(minutes: Any) -> str:
-    """240 -> '4h', 90 -> '1h30m', None -> 'unbounded'."""
-    if minutes is None:
-        return "unbounded"
-    minutes = int(minutes)
-    days, rest = divmod(minutes, 1440)
-    hours, mins = divmod(rest, 60)
-    parts = [f"{days}d" if days else "", f"{hours}h" if hours else "", f"{mins}m" if mins else ""]
-    return "".join(parts) or "0m"
-
-
-def figure(value: Any) -> str:
-    """A recovery figure: minutes as a duration, or 'unbounded' / 'unknown'."""
-    return value if isinstance(value, str) else duration(value)
-
-
 def path_text(steps: list[dict[str, Any]]) -> str:
     """'PostgreSQL geo-restore (assumed 12h) -> Bring up API apps (assumed 30m) -> ...'."""
     parts = []
     for s in steps:
         basis = {"published": "", "assumed": "assumed ", "override": "your figure "}.get(s["basis"] or "", "")
-        parts.append(f"{s['label']} ({basis}{figure(s['rto_minutes'])})")
+        parts.append(f"{s['label']} ({basis}{format_minutes(s['rto_minutes'])})")
     return " → ".join(parts) or "no recovery steps"
 
 
@@ -255,7 +240,7 @@ def chart_rows(result: dict[str, Any]) -> list[dict[str, Any]]:
                     "stamp": s["name"],
                     "what": name.upper(),
                     "ratio": ratio,
-                    "label": f"{figure(value)} / {duration(target)}",
+                    "label": f"{format_minutes(value)} / {format_minutes(target)}",
                     "state": "unknown" if value == "unknown" else ("miss" if ratio > 1 else "meet"),
                 }
             )

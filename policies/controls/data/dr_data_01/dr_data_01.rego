@@ -1,0 +1,57 @@
+# METADATA
+# title: Secondary Databricks workspace
+# description: >-
+#   Each primary Azure Databricks workspace has a workspace in the secondary region with the same SKU,
+#   VNet-injected when the primary is (DR-NET-01 covers the network's parity). Azure Databricks is a
+#   single-region service with no built-in multi-region capability or workspace backup: recovery means
+#   a second workspace with jobs, notebooks and data replicated to it.
+# related_resources:
+#   - ref: https://learn.microsoft.com/azure/reliability/reliability-databricks
+#     description: Reliability in Azure Databricks
+# custom:
+#   id: DR-DATA-01
+#   severity: high
+#   stamps: [data, genai]
+#   resource_types: [microsoft.databricks/workspaces]
+#   mechanism: workspace_redeploy
+#   recovery: {step: databricks, label: Resume Databricks jobs, phase: compute, lists: primary, mechanism: workspace_redeploy}
+#   plan:
+#     azurerm_databricks_workspace:
+#       type: Microsoft.Databricks/workspaces
+#       body:
+#         sku.name: sku
+#         properties.parameters: >-
+#           custom_parameters[0].virtual_network_id && {customVirtualNetworkId: {value:
+#           custom_parameters[0].virtual_network_id}} || `{}`
+package drready.controls.data.dr_data_01
+
+import data.drready.lib
+
+results := [workspace_result(r) | some r in lib.resources_of("microsoft.databricks/workspaces")]
+
+sku(r) := object.get(r, ["sku", "name"], null)
+
+vnet_injected(r) if object.get(r, ["properties", "parameters", "customVirtualNetworkId", "value"], "") != ""
+
+standby(r) := s if {
+	s := lib.counterpart(r)
+} else := lib.in_secondary_of_type("microsoft.databricks/workspaces")[0]
+
+standby_gaps(r, s) := array.concat(
+	[sprintf("its standby %s is %v, not %v", [s.name, sku(s), sku(r)]) | sku(s) != sku(r)],
+	[sprintf("it is VNet-injected but its standby %s is not", [s.name]) | vnet_injected(r); not vnet_injected(s)],
+)
+
+evidence(r) := {"sku.name": sku(r), "properties.parameters.customVirtualNetworkId.value": object.get(r, ["properties", "parameters", "customVirtualNetworkId", "value"], null)}
+
+workspace_result(r) := lib.result(r, "not_applicable", lib.not_primary_message(r), evidence(r)) if {
+	not lib.in_primary(r)
+} else := lib.result(
+	r, "fail",
+	sprintf("Databricks workspace %s has no workspace in %v to fail over to: create one (same SKU, VNet-injected like the primary) and sync jobs, notebooks and Unity Catalog data to it", [lib.name_of(r), input.stamp.secondary_region]),
+	evidence(r),
+) if {
+	not standby(r)
+} else := lib.result(r, "fail", concat("", [sprintf("Databricks workspace %s: ", [lib.name_of(r)]), concat("; ", standby_gaps(r, standby(r)))]), evidence(r)) if {
+	count(standby_gaps(r, standby(r))) > 0
+} else := lib.result(r, "pass", sprintf("Databricks workspace %s has standby %s in %s", [lib.name_of(r), standby(r).name, input.stamp.secondary_region]), evidence(r))

@@ -1,0 +1,76 @@
+# METADATA
+# title: Models deployed beyond one region
+# description: >-
+#   Each model the stamp deploys on Azure OpenAI is either deployed with a Global or DataZone
+#   deployment type (served beyond one region) or also deployed in an account in the secondary region.
+#   An Azure OpenAI resource is bound to one region; deployments are read from ARM (not Resource Graph).
+#   Microsoft publishes no RPO/RTO for Azure OpenAI.
+# related_resources:
+#   - ref: https://learn.microsoft.com/azure/ai-services/openai/how-to/business-continuity-disaster-recovery
+#     description: Business continuity and disaster recovery for Azure OpenAI
+#   - ref: https://learn.microsoft.com/azure/ai-foundry/openai/how-to/deployment-types
+#     description: Azure OpenAI deployment types
+# custom:
+#   id: DR-AI-02
+#   severity: high
+#   stamps: [genai]
+#   resource_types: [microsoft.cognitiveservices/accounts]
+#   mechanism: model_fallback
+#   collect:
+#     - type: microsoft.cognitiveservices/accounts
+#       kind: deployments
+#       path: deployments
+#       api: "2024-10-01"
+#       when: {kind: [OpenAI, AIServices]}
+package drready.controls.genai.dr_ai_02
+
+import data.drready.lib
+
+model_kinds := {"OpenAI", "AIServices"}
+
+accounts := lib.resources_of("microsoft.cognitiveservices/accounts")
+
+results := [account_result(r) | some r in accounts]
+
+multi_region_sku(d) if startswith(object.get(d, ["sku", "name"], ""), "Global")
+
+multi_region_sku(d) if startswith(object.get(d, ["sku", "name"], ""), "DataZone")
+
+regional_models(r) := {d.properties.model.name | some d in lib.children(r, "deployments"); not multi_region_sku(d)}
+
+secondary_accounts := [a | some a in accounts; lib.in_secondary(a); a.kind in model_kinds]
+
+secondary_models := {d.properties.model.name | some a in secondary_accounts; some d in lib.children(a, "deployments")}
+
+uncovered(r) := sort([m | some m in regional_models(r); not m in secondary_models])
+
+secondary_collected if {
+	every a in secondary_accounts {
+		lib.children(a, "deployments")
+	}
+}
+
+evidence(r) := {
+	"deployments": [{"model": d.properties.model.name, "sku.name": object.get(d, ["sku", "name"], null)} | some d in lib.children(r, "deployments")],
+	"models in secondary": secondary_models,
+}
+
+account_result(r) := lib.result(r, "not_applicable", sprintf("%s is a %v account, not a model endpoint", [lib.name_of(r), object.get(r, "kind", null)]), {"kind": object.get(r, "kind", null)}) if {
+	not object.get(r, "kind", "") in model_kinds
+} else := lib.result(r, "not_applicable", lib.counterpart_message(r), {}) if {
+	lib.in_secondary(r)
+} else := lib.unknown(r, sprintf("Azure OpenAI account %s: deployments were not collected (ARM, not Resource Graph)", [lib.name_of(r)])) if {
+	not lib.children(r, "deployments")
+} else := lib.unknown(r, sprintf("Azure OpenAI account %s: the secondary accounts' deployments were not collected", [lib.name_of(r)])) if {
+	not secondary_collected
+} else := lib.result(
+	r, "fail",
+	concat("", [
+		sprintf("Azure OpenAI account %s serves model(s) only in %v: ", [lib.name_of(r), r.location]),
+		concat(", ", uncovered(r)),
+		sprintf(". Deploy them in an account in %v or use a GlobalStandard or DataZoneStandard deployment", [input.stamp.secondary_region]),
+	]),
+	evidence(r),
+) if {
+	count(uncovered(r)) > 0
+} else := lib.result(r, "pass", sprintf("Every model of %s is served beyond %v", [lib.name_of(r), r.location]), evidence(r))

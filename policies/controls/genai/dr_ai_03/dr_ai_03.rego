@@ -1,0 +1,79 @@
+# METADATA
+# title: AI gateway spreads load and breaks circuits
+# description: >-
+#   The API Management gateway in front of the models has a load-balanced pool backend whose members
+#   sit in at least 2 regions, every member backend defines circuit-breaker rules (a tripped breaker
+#   makes the pool use the next priority group), and the gateway itself is multi-region (Premium
+#   additional location in the secondary) or duplicated there. Backends are read from ARM; member
+#   regions are those of the Azure OpenAI accounts whose endpoints the members call.
+# related_resources:
+#   - ref: https://learn.microsoft.com/azure/api-management/backends
+#     description: Backends in API Management (circuit breaker, load-balanced pool)
+#   - ref: https://learn.microsoft.com/azure/reliability/reliability-api-management
+#     description: Reliability in API Management
+# custom:
+#   id: DR-AI-03
+#   severity: high
+#   stamps: [genai]
+#   resource_types: [microsoft.apimanagement/service]
+#   mechanism: model_fallback
+#   collect:
+#     - {type: microsoft.apimanagement/service, kind: backends, path: backends, api: "2023-09-01-preview"}
+#   spof: AI gateway without a multi-region pool or a second gateway
+package drready.controls.genai.dr_ai_03
+
+import data.drready.lib
+
+results := [gateway_result(r) | some r in lib.resources_of("microsoft.apimanagement/service")]
+
+backends(r) := lib.children(r, "backends")
+
+pools(r) := [b | some b in backends(r); object.get(b, ["properties", "type"], "") == "Pool"]
+
+members(r) := [m |
+	some p in pools(r)
+	some s in p.properties.pool.services
+	some m in backends(r)
+	lower(m.id) == lower(s.id)
+]
+
+url_host(url) := lower(split(url, "/")[2]) if contains(url, "://")
+
+endpoint_region(url) := lib.region(a) if {
+	some a in lib.resources_of("microsoft.cognitiveservices/accounts")
+	url_host(object.get(a, ["properties", "endpoint"], "")) == url_host(url)
+}
+
+member_regions(r) := {endpoint_region(m.properties.url) | some m in members(r)}
+
+no_breaker(r) := sort([m.name | some m in members(r); count(lib.list_or_empty(object.get(m, ["properties", "circuitBreaker", "rules"], []))) == 0])
+
+multi_region(r) if {
+	some l in object.get(r, ["properties", "additionalLocations"], [])
+	lib.norm_region(l.location) == input.stamp.secondary_region
+}
+
+multi_region(r) if lib.counterpart(r)
+
+multi_region(_) if count(lib.in_secondary_of_type("microsoft.apimanagement/service")) > 0
+
+gaps(r) := array.concat(
+	array.concat(
+		["no load-balanced pool backend (properties.type Pool)" | count(pools(r)) == 0],
+		[sprintf("pool members reach %d known region(s) %v: add members in another region", [count(member_regions(r)), member_regions(r)]) | count(pools(r)) > 0; count(member_regions(r)) < 2],
+	),
+	array.concat(
+		[concat("", ["member backend(s) without circuit breaker rules: ", concat(", ", no_breaker(r))]) | count(no_breaker(r)) > 0],
+		[sprintf("the gateway runs only in %v: add %v as an additional location (Premium) or deploy a second gateway there", [r.location, input.stamp.secondary_region]) | not multi_region(r)],
+	),
+)
+
+evidence(r) := {"pools": count(pools(r)), "member regions": member_regions(r), "members without circuit breaker": no_breaker(r)}
+
+gateway_result(r) := lib.result(r, "not_applicable", lib.counterpart_message(r), {}) if {
+	lib.in_secondary(r)
+} else := lib.unknown(r, sprintf("API Management %s: its backends were not collected (ARM, not Resource Graph)", [lib.name_of(r)])) if {
+	not backends(r)
+} else := lib.result(r, "fail", concat("", [sprintf("AI gateway %s: ", [lib.name_of(r)]), concat("; ", gaps(r))]), evidence(r)) if {
+	count(gaps(r)) > 0
+} else := lib.result(r, "pass", sprintf("AI gateway %s balances across %d regions with circuit breakers and runs in %s too", [lib.name_of(r), count(member_regions(r)), input.stamp.secondary_region]), evidence(r))

@@ -1,0 +1,54 @@
+# METADATA
+# title: Standby cluster in the secondary
+# description: >-
+#   Each primary AKS cluster has a cluster in the secondary region on the same Kubernetes minor
+#   version, so workloads and restored state land on a compatible API. AKS clusters are single-region
+#   resources; multi-region means a second cluster (or Azure Kubernetes Fleet Manager).
+# related_resources:
+#   - ref: https://learn.microsoft.com/azure/reliability/reliability-aks
+#     description: Reliability in Azure Kubernetes Service
+# custom:
+#   id: DR-K8S-02
+#   severity: high
+#   stamps: [kubernetes]
+#   resource_types: [microsoft.containerservice/managedclusters]
+#   mechanism: cluster_standby
+#   recovery: {step: aks, label: Bring up standby for, phase: compute, per_resource: true}
+#   plan:
+#     azurerm_kubernetes_cluster:
+#       type: Microsoft.ContainerService/managedClusters
+#       body:
+#         properties.kubernetesVersion: kubernetes_version
+package drready.controls.kubernetes.dr_k8s_02
+
+import data.drready.lib
+
+results := [lib.with_mechanism(standby_result(r), mechanism(r)) | some r in lib.resources_of("microsoft.containerservice/managedclusters")]
+
+mechanism(r) := "cluster_standby" if standby(r)
+
+else := "none"
+
+version(r) := object.get(r, ["properties", "currentKubernetesVersion"], object.get(r, ["properties", "kubernetesVersion"], ""))
+
+standby(r) := s if {
+	s := lib.counterpart(r)
+} else := lib.in_secondary_of_type("microsoft.containerservice/managedclusters")[0]
+
+evidence(r) := {"properties.kubernetesVersion": version(r)}
+
+standby_result(r) := lib.result(r, "not_applicable", lib.not_primary_message(r), evidence(r)) if {
+	not lib.in_primary(r)
+} else := lib.result(
+	r, "fail",
+	sprintf("AKS cluster %s has no standby cluster in %v: create one (same Kubernetes minor version) and keep its workloads deployable by GitOps or pipelines", [lib.name_of(r), input.stamp.secondary_region]),
+	evidence(r),
+) if {
+	not standby(r)
+} else := lib.result(
+	r, "fail",
+	sprintf("AKS cluster %s runs Kubernetes %v but its standby %s runs %v: upgrade the standby to the same minor version", [lib.name_of(r), version(r), standby(r).name, version(standby(r))]),
+	object.union(evidence(r), {"standby version": version(standby(r))}),
+) if {
+	lib.minor_version(version(r)) != lib.minor_version(version(standby(r)))
+} else := lib.result(r, "pass", sprintf("AKS cluster %s has standby %s in %s on Kubernetes %v", [lib.name_of(r), standby(r).name, input.stamp.secondary_region, version(standby(r))]), evidence(r))

@@ -1,0 +1,81 @@
+# METADATA
+# title: Cluster state backed up across regions
+# description: >-
+#   Each primary AKS cluster is protected by an Azure Backup instance (dataSourceInfo.resourceID) in a
+#   Backup vault whose storage is GeoRedundant and whose Cross Region Restore is enabled, so its state
+#   can be restored into the paired region. Vaulted GRS data can lag up to 12 hours behind; with the
+#   24-hour backup RPO Microsoft warns of up to 36 hours of data loss in a region outage.
+# related_resources:
+#   - ref: https://learn.microsoft.com/azure/backup/azure-kubernetes-service-cluster-backup
+#     description: Back up AKS with Azure Backup
+#   - ref: https://learn.microsoft.com/azure/backup/tutorial-restore-aks-backups-across-regions
+#     description: Restore AKS backups across regions
+#   - ref: https://learn.microsoft.com/azure/reliability/reliability-backup
+#     description: Reliability in Azure Backup
+# custom:
+#   id: DR-K8S-03
+#   severity: high
+#   stamps: [kubernetes]
+#   resource_types: [microsoft.containerservice/managedclusters]
+#   mechanism: aks_backup_restore
+#   reads: [microsoft.dataprotection/backupvaults]
+#   collect:
+#     - {type: microsoft.dataprotection/backupvaults, kind: backupInstances, path: backupInstances, api: "2025-07-01"}
+#   recovery: {step: data, label: Restore cluster state, phase: data, per_resource: true}
+package drready.controls.kubernetes.dr_k8s_03
+
+import data.drready.lib
+
+vaults := lib.resources_of("microsoft.dataprotection/backupvaults")
+
+results := [lib.with_mechanism(backup_result(r), mechanism(r)) | some r in lib.resources_of("microsoft.containerservice/managedclusters")]
+
+mechanism(r) := "aks_backup_restore" if {
+	some v in protecting(r)
+	cross_region(v)
+} else := "none"
+
+protecting(r) := [v |
+	some v in vaults
+	some bi in lib.children(v, "backupInstances")
+	lower(object.get(bi, ["properties", "dataSourceInfo", "resourceID"], "")) == lower(r.id)
+]
+
+cross_region(v) if {
+	some s in object.get(v, ["properties", "storageSettings"], [])
+	s.type == "GeoRedundant"
+	object.get(v, ["properties", "featureSettings", "crossRegionRestoreSettings", "state"], "") == "Enabled"
+}
+
+all_collected if {
+	every v in vaults {
+		lib.children(v, "backupInstances")
+	}
+}
+
+evidence(r) := {"protecting vaults": [{
+	"vault": v.name,
+	"storageSettings[].type": [object.get(s, "type", null) | some s in lib.list_or_empty(object.get(v, ["properties", "storageSettings"], []))],
+	"crossRegionRestore": object.get(v, ["properties", "featureSettings", "crossRegionRestoreSettings", "state"], null),
+} |
+	some v in protecting(r)
+]}
+
+backup_result(r) := lib.result(r, "not_applicable", lib.not_primary_message(r), {}) if {
+	not lib.in_primary(r)
+} else := lib.unknown(r, sprintf("AKS cluster %s: the Backup vaults' backup instances were not collected", [lib.name_of(r)])) if {
+	not all_collected
+} else := lib.result(
+	r, "fail",
+	sprintf("AKS cluster %s has no Azure Backup instance: its state (resources and persistent volumes) cannot be restored elsewhere. Install the backup extension and protect it in a GeoRedundant vault with Cross Region Restore", [lib.name_of(r)]),
+	evidence(r),
+) if {
+	count(protecting(r)) == 0
+} else := lib.result(r, "pass", sprintf("AKS cluster %s is backed up to a GeoRedundant vault with Cross Region Restore (%s)", [lib.name_of(r), v.name]), evidence(r)) if {
+	some v in protecting(r)
+	cross_region(v)
+} else := lib.result(
+	r, "fail",
+	sprintf("AKS cluster %s is backed up, but not to a vault that can restore in another region: set the vault's storage to GeoRedundant and enable Cross Region Restore (backups take up to 48 hours to appear in the secondary)", [lib.name_of(r)]),
+	evidence(r),
+)

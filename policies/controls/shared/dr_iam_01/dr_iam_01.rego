@@ -1,0 +1,74 @@
+# METADATA
+# title: Identity parity
+# description: >-
+#   Every role a primary user-assigned managed identity holds on a primary resource is also held, by
+#   its secondary counterpart identity, on the counterpart resource (and on the same scope when the
+#   scope has no counterpart, such as a subscription). Managed identities are regional resources;
+#   recovering a workload means its standby identity already holds the permissions it needs.
+# related_resources:
+#   - ref: https://learn.microsoft.com/entra/identity/managed-identities-azure-resources/managed-identities-faq
+#     description: Managed identities FAQ (regional resources, outage behaviour)
+# custom:
+#   id: DR-IAM-01
+#   severity: high
+#   stamps: [web, data, kubernetes, genai]
+#   resource_types: [microsoft.managedidentity/userassignedidentities]
+#   mechanism: identity_parity
+#   plan:
+#     azurerm_user_assigned_identity:
+#       type: Microsoft.ManagedIdentity/userAssignedIdentities
+#       body:
+#         properties: "`{}`"
+package drready.controls.shared.dr_iam_01
+
+import data.drready.lib
+
+results := [identity_result(r) | some r in lib.resources_of("microsoft.managedidentity/userassignedidentities")]
+
+principal(r) := object.get(r, ["properties", "principalId"], "")
+
+role_guid(a) := lower(parts[count(parts) - 1]) if parts := split(a.properties.roleDefinitionId, "/")
+
+grants(r) := [{"role": role_guid(a), "scope": lower(a.properties.scope)} |
+	some a in object.get(input, "authorization", [])
+	a.properties.principalId == principal(r)
+]
+
+# Where the standby identity must hold the same role: the counterpart of the scope when the scope is
+# a paired resource, else the same scope (a subscription, or a resource both regions use, such as an
+# RA-GZRS storage account).
+target_scope(scope) := lower(c.id) if {
+	c := lib.counterpart(lib.by_id(scope))
+} else := scope
+
+# The standby's grants as a set, computed once: checking each primary grant against a recomputed
+# list was quadratic and made rego-cpp fail past a few hundred role assignments.
+missing_grants(r, s) := missing if {
+	held := {concat("|", [h.role, h.scope]) | some h in grants(s)}
+	missing := [concat("", ["role ", g.role, " on ", g.scope]) |
+		some g in grants(r)
+		not concat("|", [g.role, target_scope(g.scope)]) in held
+	]
+}
+
+evidence(r) := {"properties.principalId": principal(r), "role assignments": count(grants(r))}
+
+identity_result(r) := lib.result(r, "not_applicable", lib.not_primary_message(r), evidence(r)) if {
+	not lib.in_primary(r)
+} else := lib.result(r, "fail", lib.no_counterpart_message(r, "create the standby managed identity and grant it the same roles"), evidence(r)) if {
+	not lib.counterpart(r)
+} else := lib.result(
+	r, "fail",
+	concat("", [
+		sprintf("Managed identity %s: its standby %s lacks ", [lib.name_of(r), lib.counterpart(r).name]),
+		concat("; ", missing_grants(r, lib.counterpart(r))),
+		" (on the counterpart resource). Grant them with az role assignment create",
+	]),
+	evidence(r),
+) if {
+	count(missing_grants(r, lib.counterpart(r))) > 0
+} else := lib.result(
+	r, "pass",
+	sprintf("Managed identity %s: standby %s holds the same %d role(s) on the counterpart resources", [lib.name_of(r), lib.counterpart(r).name, count(grants(r))]),
+	evidence(r),
+)

@@ -1,0 +1,83 @@
+# METADATA
+# title: WAF with bot protection, same in both regions
+# description: >-
+#   The Application Gateway WAF policy is enabled in Prevention mode with a core rule set (OWASP 3.2 or
+#   later, or Microsoft_DefaultRuleSet 2.1 or later) and Microsoft_BotManagerRuleSet 1.0 or later, and
+#   the secondary region's counterpart policy has the same rule sets and versions, mode and custom
+#   rules, so a failover does not silently weaken protection.
+# related_resources:
+#   - ref: https://learn.microsoft.com/azure/web-application-firewall/ag/bot-protection-overview
+#     description: Bot protection for Application Gateway WAF
+#   - ref: https://learn.microsoft.com/azure/reliability/reliability-application-gateway-v2
+#     description: Reliability in Application Gateway v2
+# custom:
+#   id: DR-WEB-05
+#   severity: high
+#   stamps: [web]
+#   resource_types: [microsoft.network/applicationgatewaywebapplicationfirewallpolicies]
+#   mechanism: null
+#   plan:
+#     azurerm_web_application_firewall_policy:
+#       type: Microsoft.Network/ApplicationGatewayWebApplicationFirewallPolicies
+#       body:
+#         properties.policySettings.state: "policy_settings[0].enabled == `false` && 'Disabled' || 'Enabled'"
+#         properties.policySettings.mode: "policy_settings[0].mode"
+#         properties.managedRules.managedRuleSets: >-
+#           (managed_rules[0].managed_rule_set || `[]`)[].{ruleSetType: type, ruleSetVersion: version}
+#         properties.customRules: "(custom_rules || `[]`)[].{name: name, priority: priority, action: action}"
+package drready.controls.web.dr_web_05
+
+import data.drready.lib
+
+results := [policy_result(r) | some r in lib.resources_of("microsoft.network/applicationgatewaywebapplicationfirewallpolicies")]
+
+settings(r) := object.get(r, ["properties", "policySettings"], {})
+
+rule_sets(r) := {{"type": s.ruleSetType, "version": s.ruleSetVersion} | some s in object.get(r, ["properties", "managedRules", "managedRuleSets"], [])}
+
+has_set(r, t, minimum) if {
+	some s in rule_sets(r)
+	s.type == t
+	lib.version_at_least(s.version, minimum)
+}
+
+core(r) if has_set(r, "OWASP", "3.2")
+
+core(r) if has_set(r, "Microsoft_DefaultRuleSet", "2.1")
+
+custom_rules(r) := {{"name": c.name, "priority": c.priority, "action": c.action} | some c in object.get(r, ["properties", "customRules"], [])}
+
+own_gaps(r) := array.concat(
+	array.concat(
+		[sprintf("policySettings.state is %v", [object.get(settings(r), "state", null)]) | object.get(settings(r), "state", null) != "Enabled"],
+		[sprintf("mode is %v: switch to Prevention", [object.get(settings(r), "mode", null)]) | object.get(settings(r), "mode", null) != "Prevention"],
+	),
+	array.concat(
+		["no core rule set OWASP >= 3.2 or Microsoft_DefaultRuleSet >= 2.1" | not core(r)],
+		["no Microsoft_BotManagerRuleSet >= 1.0" | not has_set(r, "Microsoft_BotManagerRuleSet", "1.0")],
+	),
+)
+
+parity_gaps(r, s) := array.concat(
+	array.concat(
+		[sprintf("counterpart %s has other managed rule sets", [s.name]) | rule_sets(r) != rule_sets(s)],
+		[sprintf("counterpart %s runs in %v mode", [s.name, object.get(settings(s), "mode", null)]) | object.get(settings(s), "mode", null) != object.get(settings(r), "mode", null)],
+	),
+	[sprintf("counterpart %s has other custom rules", [s.name]) | custom_rules(r) != custom_rules(s)],
+)
+
+gaps(r) := array.concat(own_gaps(r), parity_gaps(r, lib.counterpart(r))) if {
+	lib.counterpart(r)
+} else := array.concat(own_gaps(r), [lib.no_counterpart_message(r, "the secondary gateway needs the same WAF policy")])
+
+evidence(r) := {
+	"properties.policySettings.state": object.get(settings(r), "state", null),
+	"properties.policySettings.mode": object.get(settings(r), "mode", null),
+	"properties.managedRules.managedRuleSets": rule_sets(r),
+}
+
+policy_result(r) := lib.result(r, "not_applicable", lib.not_primary_message(r), evidence(r)) if {
+	not lib.in_primary(r)
+} else := lib.result(r, "fail", concat("", [sprintf("WAF policy %s: ", [lib.name_of(r)]), concat("; ", gaps(r))]), evidence(r)) if {
+	count(gaps(r)) > 0
+} else := lib.result(r, "pass", sprintf("WAF policy %s blocks with core and bot rule sets, the same in %s", [lib.name_of(r), lib.counterpart(r).name]), evidence(r))

@@ -1,0 +1,43 @@
+# METADATA
+# title: Certificates rehydratable
+# description: >-
+#   Every TLS certificate of the Application Gateway comes from Key Vault (keyVaultSecretId), not an
+#   uploaded PFX, so a gateway rebuilt in the secondary region can fetch it with its managed identity.
+# related_resources:
+#   - ref: https://learn.microsoft.com/azure/application-gateway/key-vault-certs
+#     description: TLS termination with Key Vault certificates
+# custom:
+#   id: DR-WEB-06
+#   severity: medium
+#   stamps: [web]
+#   resource_types: [microsoft.network/applicationgateways]
+#   mechanism: secret_rehydration
+#   plan:
+#     azurerm_application_gateway:
+#       type: Microsoft.Network/applicationGateways
+#       body:
+#         properties.sslCertificates: >-
+#           (ssl_certificate || `[]`)[].{name: name, properties: {keyVaultSecretId: key_vault_secret_id}}
+package drready.controls.web.dr_web_06
+
+import data.drready.lib
+
+results := [cert_result(r) | some r in lib.resources_of("microsoft.network/applicationgateways")]
+
+certs(r) := object.get(r, ["properties", "sslCertificates"], [])
+
+uploaded(r) := [c.name | some c in certs(r); object.get(c, ["properties", "keyVaultSecretId"], "") == ""]
+
+cert_result(r) := lib.result(r, "not_applicable", sprintf("Application Gateway %s terminates no TLS", [lib.name_of(r)]), {"sslCertificates": 0}) if {
+	count(certs(r)) == 0
+} else := lib.result(
+	r, "fail",
+	concat("", [
+		sprintf("Application Gateway %s holds uploaded certificate(s) ", [lib.name_of(r)]),
+		concat(", ", uploaded(r)),
+		": a rebuilt gateway cannot fetch them. Store them in Key Vault and reference keyVaultSecretId (az network application-gateway ssl-cert update --key-vault-secret-id)",
+	]),
+	{"uploaded certificates": uploaded(r)},
+) if {
+	count(uploaded(r)) > 0
+} else := lib.result(r, "pass", sprintf("Application Gateway %s takes all %d certificate(s) from Key Vault", [lib.name_of(r), count(certs(r))]), {"sslCertificates": count(certs(r))})
