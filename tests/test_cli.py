@@ -107,7 +107,7 @@ def test_fail_on_threshold_and_none(tmp_path: Path) -> None:
                 '"idx": 1',
                 1,
             ),
-            ".id: a resource needs",
+            ".id: missing field",
         ),
     ],
 )

@@ -41,21 +41,39 @@ def test_real_arm_bodies_are_valid_resources(tmp_path: Path) -> None:
         ({"resources": []}, "$.schema", "unsupported snapshot schema"),
         ({"schema": "drready.snapshot/v1"}, "$.resources", "missing field"),
         ({"schema": "drready.snapshot/v1", "resources": {}}, "$.resources", "expected an array"),
-        (
-            {"schema": "drready.snapshot/v1", "resources": [{"type": "t"}]},
-            "$.resources[0].id",
-            "non-empty string 'id'",
-        ),
+        ({"schema": "drready.snapshot/v1", "resources": [{"type": "t"}]}, "$.resources[0].id", "missing field"),
         (
             {"schema": "drready.snapshot/v1", "resources": [{"id": "/x", "type": ""}]},
             "$.resources[0].type",
-            "'type'",
+            "expected a non-empty string",
         ),
         ({"schema": "drready.snapshot/v1", "resources": ["x"]}, "$.resources[0]", "JSON object"),
         (
-            {"schema": "drready.snapshot/v1", "resources": [], "errors": [{"source": 1}]},
-            "$.errors[0]",
-            "'source'",
+            {"schema": "drready.snapshot/v1", "resources": [], "errors": [{"source": 1, "error": "e"}]},
+            "$.errors[0].source",
+            "expected a string",
+        ),
+        (
+            {"schema": "drready.snapshot/v1", "resources": [{"id": "/x", "type": "t", "tags": 1}]},
+            "$.resources[0].tags",
+            "expected an object",
+        ),
+        (
+            {"schema": "drready.snapshot/v1", "resources": [{"id": "/x", "type": "t", "tags": {"a": 1}}]},
+            "$.resources[0].tags.a",
+            "expected a string",
+        ),
+        (
+            {"schema": "drready.snapshot/v1", "resources": [{"id": "/x", "type": "t", "properties": []}]},
+            "$.resources[0].properties",
+            "expected an object",
+        ),
+        ({"schema": "drready.snapshot/v1", "resources": [{"id": 7, "type": "t"}]}, "$.resources[0].id", "a string"),
+        ({"schema": "drready.snapshot/v1", "resources": [], "children": []}, "$.children", "expected an object"),
+        (
+            {"schema": "drready.snapshot/v1", "resources": [], "children": {"/x": {"origins": {}}}},
+            "$.children['/x'].origins",
+            "expected an array",
         ),
     ],
 )
