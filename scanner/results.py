@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import shlex
+import string
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from scanner.catalogue import SEVERITIES, STATUSES, Control
+from scanner.catalogue import SEVERITIES, STATUSES, Control, Remediation
 from scanner.config import Waiver
 from scanner.errors import EngineError, InputError
 from scanner.files import read_json
-from scanner.stamps import ResolvedStamp
+from scanner.regions import norm_region
+from scanner.stamps import ResolvedStamp, resource_group
 
 SCHEMA = "drready.result/v1"
 SEVERITY_RANK = {s: i for i, s in enumerate(SEVERITIES)}  # critical = 0 ... info = 4
@@ -37,6 +40,7 @@ class Finding:
     declared: bool = False
     mechanism: str | None = None
     waiver: dict[str, Any] | None = None
+    fix: dict[str, str] | None = None  # the control's remediation, with the resource's real names
 
     @property
     def is_gap(self) -> bool:
@@ -57,6 +61,7 @@ class Finding:
             "declared": self.declared,
             "mechanism": self.mechanism,
             "waiver": self.waiver,
+            "fix": self.fix,
         }
 
 
@@ -111,7 +116,54 @@ def findings_for_stamp(
         findings += [_finding(control, stamp, item, by_id) for item in results]
         findings += _missing(control, stamp, results)
     findings += _collection_unknowns(stamp, controls, errors)
-    return [_mark_failed_collection(f, errors) for f in findings]
+    findings = [_mark_failed_collection(f, errors) for f in findings]
+    by_control = {c.id: c for c in controls}
+    for f in findings:
+        control = by_control.get(f.control)
+        if f.status == "fail" and control and control.remediation:
+            subject = by_id.get(f.resource.lower()) or _subject(control, stamp)
+            f.fix = remediation(control.remediation, stamp, subject)
+    return findings
+
+
+def _subject(control: Control, stamp: ResolvedStamp) -> dict[str, Any] | None:
+    """What a stamp-level finding's fix is about: the stamp's first primary resource the control reads."""
+    types = set(control.resource_types) | set(control.reads)
+    return next(
+        (
+            r
+            for r in stamp.resources
+            if str(r["type"]).lower() in types and norm_region(r.get("location")) == stamp.primary_region
+        ),
+        None,
+    )
+
+
+def remediation(remedy: Remediation, stamp: ResolvedStamp, resource: dict[str, Any] | None) -> dict[str, str]:
+    """A control's fix for one resource: its command with the resource's real names, or no command when
+    a name it needs is not known (never a `<placeholder>`)."""
+    names = {
+        "stamp": stamp.name,
+        "primary_region": stamp.primary_region,
+        "secondary_region": stamp.secondary_region or "",
+    }
+    if resource:
+        rid = str(resource["id"])
+        group = resource_group(resource)
+        names |= {
+            "id": rid,
+            "name": str(resource.get("name") or rid.rsplit("/", 1)[-1]),
+            "resource_group": group,
+            "subscription": rid.split("/")[2] if rid.lower().startswith("/subscriptions/") else "",
+            "location": norm_region(resource.get("location")),
+            "secondary_name": stamp.secondary_name(str(resource.get("name") or "")) or "",
+            "secondary_group": stamp.secondary_name(group) or "",
+        }
+    fix = {"summary": remedy.summary}
+    fields = [f for _, f, _, _ in string.Formatter().parse(remedy.command or "") if f is not None]
+    if remedy.command and all(names.get(f) for f in fields):
+        fix["command"] = remedy.command.format_map({k: shlex.quote(v) for k, v in names.items()})
+    return fix
 
 
 def _checked(control: Control, item: Any) -> dict[str, Any]:

@@ -20,10 +20,23 @@ class ResolvedStamp:
     secondary_region: str | None
     resources: list[dict[str, Any]] = field(default_factory=list)
     pairs: list[dict[str, Any]] = field(default_factory=list)
+    tokens: tuple[list[str], list[str]] = ([], [])  # region tokens of the primary and the secondary
 
     @property
     def name(self) -> str:
         return self.stamp.name
+
+    def secondary_name(self, name: str) -> str | None:
+        """The name a primary resource's counterpart would have: its region token swapped."""
+        primary, secondary = self.tokens
+        lowered = name.lower()
+        for token in primary:
+            at = lowered.find(token)
+            if at >= 0 and secondary and self.secondary_region:
+                # the full region name for a full region name, the shortest token for a short one
+                swap = self.secondary_region if token == self.primary_region else secondary[-1]
+                return name[:at] + swap + name[at + len(token) :]
+        return None
 
 
 def tag(resource: dict[str, Any], key: str) -> str | None:
@@ -95,7 +108,11 @@ def resolve_stamps(config: Config, snapshot: Snapshot, regions: RegionTable) -> 
         unique = {str(r["id"]).lower(): r for r in index.candidates(stamp) if matches(stamp, r)}
         members = [unique[k] for k in sorted(unique)]
         pairs = pair_resources(members, primary, secondary, config, regions) if secondary else []
-        resolved.append(ResolvedStamp(stamp, primary, secondary, members, pairs))
+        tokens = (
+            config.region_tokens(primary, regions.tokens(primary)),
+            config.region_tokens(secondary, regions.tokens(secondary)) if secondary else [],
+        )
+        resolved.append(ResolvedStamp(stamp, primary, secondary, members, pairs, tokens))
     return resolved
 
 

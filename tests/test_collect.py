@@ -236,6 +236,34 @@ def test_collect_command_writes_a_snapshot_that_evaluates_like_the_demo(emulator
     assert evaluated.exit_code == 1
 
 
+def test_collect_then_evaluate_gives_what_scan_gives_and_the_snapshot_alone_is_enough(
+    emulator: Emulator, tmp_path: Path
+) -> None:
+    """The snapshot is the complete resume point: it carries the declared evidence, so evaluating it
+    needs none of the declared files, and collect + evaluate equals scan."""
+    args = [*emulator.cli_args()]
+    env = {"AZURE_ACCESS_TOKEN": "t"}
+    (tmp_path / "cfg").mkdir()
+    config = scoped_config(tmp_path / "cfg", [SUB])
+    snapshot = tmp_path / "snapshot.json"
+    assert run_cli("collect", "--config", str(config), "--out", str(snapshot), *args, env=env).exit_code == 0
+    assert json.loads(snapshot.read_text())["declared"]["drills"]
+    scanned = run_cli(
+        "scan", "--config", str(config), "--out", str(tmp_path / "scan"), "--format", "json", *args, env=env
+    )
+    assert scanned.exit_code == 1, scanned.output
+    for declared_file in (tmp_path / "cfg").glob("*.yaml"):
+        if declared_file.name != "drready.yaml":
+            declared_file.unlink()
+    evaluated = run_cli(
+        "evaluate", "--config", str(config), "--snapshot", str(snapshot), "--out", str(tmp_path / "result.json")
+    )
+    assert evaluated.exit_code == 1, evaluated.output
+    from_scan = json.loads((tmp_path / "scan" / "result.json").read_text())
+    from_evaluate = json.loads((tmp_path / "result.json").read_text())
+    assert from_scan["findings"] == from_evaluate["findings"] and from_scan["stamps"] == from_evaluate["stamps"]
+
+
 def test_quiet_collection_prints_no_progress(emulator: Emulator, tmp_path: Path) -> None:
     result = run_cli(
         "collect",

@@ -147,3 +147,28 @@ def test_parallel_evaluation_gives_the_same_result(tmp_path: Path) -> None:
         one = evaluate(inputs, now=now, jobs=1)
         assert evaluate(inputs, now=now, jobs=3) == one
         assert len(one["stamps"]) == stamps and {f["status"] for f in one["findings"]} >= {"pass", "fail"}
+
+
+def test_fixes_carry_the_resources_real_names_and_never_a_placeholder(tmp_path: Path) -> None:
+    result = evaluate(load_inputs(DEMO / "drready.yaml", DEMO / "snapshot.json", POLICIES))
+    fixes = [f for f in result["findings"] if f["fix"]]
+    assert fixes and all(f["status"] == "fail" for f in fixes)
+    ui = next(f for f in fixes if f["resource_name"] == "stnwstorefrontuicus")
+    assert ui["fix"]["command"] == (
+        "az storage account update -n stnwstorefrontuicus -g rg-storefront-cus "
+        "--subscription 5c7e2d4a-93b1-4f06-8a2e-1d9b7c3e6f40 --sku Standard_RAGZRS"
+    )
+    assert all("<" not in f["fix"].get("command", "") for f in fixes)
+
+
+def test_a_fix_whose_names_are_unknown_has_a_summary_and_no_command() -> None:
+    from scanner.catalogue import Remediation
+    from scanner.results import remediation
+
+    stamp = resolve_stamps(load_config(DEMO / "drready.yaml"), Snapshot(resources=[]), REGIONS)[0]
+    remedy = Remediation(summary="do it", command="az thing -n {name} -g {resource_group}")
+    assert remediation(remedy, stamp, None) == {"summary": "do it"}
+    odd = {"id": "/subscriptions/s/resourceGroups/rg a/providers/P/t/x y", "name": "x y", "location": "centralus"}
+    assert remediation(remedy, stamp, odd)["command"] == "az thing -n 'x y' -g 'rg a'"
+    assert stamp.secondary_name("app-orders-cus") == "app-orders-eus2"
+    assert stamp.secondary_name("app-centralus-1") == "app-eastus2-1"

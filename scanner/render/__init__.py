@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -163,6 +164,7 @@ def _environment(templates: Path) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["md"] = md_escape
+    env.filters["md_code"] = md_code
     env.filters["path_text"] = path_text
     env.filters["duration"] = format_minutes
     env.filters["figure"] = format_minutes
@@ -181,6 +183,13 @@ def md_escape(value: Any) -> str:
     text = " ".join(str(value).split())
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def md_code(value: Any) -> str:
+    """Inline code safe inside a Markdown table cell: an HTML code element with its text escaped, so
+    neither markup from the estate nor a pipe (GitHub splits cells on it even inside backticks) leaks."""
+    text = html.escape(" ".join(str(value).split())).replace("|", "&#124;")
+    return f"<code>{text}</code>"
 
 
 def path_text(steps: list[dict[str, Any]]) -> str:
