@@ -6,7 +6,7 @@ resource, a new single point of failure, a worse achievable RPO/RTO or a target 
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -58,15 +58,8 @@ def overlay(snapshot: Snapshot, plan: Plan) -> tuple[Snapshot, list[dict[str, An
                 "known": key in baseline_ids,
             }
         )
-    planned = Snapshot(
-        resources=list(resources.values()),
-        collected_at=snapshot.collected_at,
-        scope=snapshot.scope,
-        children=children,
-        authorization=snapshot.authorization,
-        declared=snapshot.declared,
-        errors=snapshot.errors,
-        path=f"{snapshot.path} + {plan.path}",
+    planned = replace(
+        snapshot, resources=list(resources.values()), children=children, path=f"{snapshot.path} + {plan.path}"
     )
     return planned, applied
 

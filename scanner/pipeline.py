@@ -43,7 +43,7 @@ class ScanInputs:
 
     @cached_property
     def regions(self) -> RegionTable:
-        return RegionTable.of(self.policies)
+        return RegionTable.of(self.policies, self.snapshot.locations)
 
     @cached_property
     def capabilities(self) -> Capabilities:
@@ -123,6 +123,13 @@ def stamp_input(stamp: ResolvedStamp, inputs: ScanInputs, today: date) -> dict[s
         "pairs": stamp.pairs,
         "authorization": stamp_role_assignments(stamp, snapshot),
         "declared": stamp_declared(snapshot.declared, s.name, s.tier, s.drill_interval, today),
+        "regions": inputs.regions.facts(
+            [
+                stamp.primary_region,
+                stamp.secondary_region or "",
+                *(norm_region(r.get("location")) for r in stamp.resources),
+            ]
+        ),
     }
 
 

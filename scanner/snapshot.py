@@ -27,6 +27,7 @@ class Snapshot:
     children: dict[str, Any] = field(default_factory=dict)
     authorization: list[dict[str, Any]] = field(default_factory=list)
     declared: dict[str, Any] = field(default_factory=dict)
+    locations: list[dict[str, Any]] = field(default_factory=list)  # GET /subscriptions/{id}/locations
     errors: list[dict[str, Any]] = field(default_factory=list)
     path: str = "<memory>"
 
@@ -39,6 +40,7 @@ class Snapshot:
             "children": self.children,
             "authorization": self.authorization,
             "declared": self.declared,
+            "locations": self.locations,
             "errors": self.errors,
         }
 
@@ -87,6 +89,7 @@ class Envelope(BaseModel):
     children: dict[StrictStr, dict[StrictStr, InstanceOf[list]]] | None = None
     authorization: list[InstanceOf[dict]] | None = None
     declared: InstanceOf[dict] | None = None
+    locations: list[InstanceOf[dict]] | None = None
     errors: list[CollectionError] | None = None
 
 
@@ -118,6 +121,7 @@ def parse_snapshot(data: Any, source: str) -> Snapshot:
         children=envelope.children or {},
         authorization=envelope.authorization or [],
         declared=envelope.declared or {},
+        locations=envelope.locations or [],
         errors=[dict(e) for e in envelope.errors or []],
         path=source,
     )

@@ -20,7 +20,7 @@ class ResolvedStamp:
     secondary_region: str | None
     resources: list[dict[str, Any]] = field(default_factory=list)
     pairs: list[dict[str, Any]] = field(default_factory=list)
-    tokens: tuple[list[str], list[str]] = ([], [])  # region tokens of the primary and the secondary
+    swaps: dict[str, str] = field(default_factory=dict)  # primary region token -> the secondary's like it
 
     @property
     def name(self) -> str:
@@ -28,14 +28,11 @@ class ResolvedStamp:
 
     def secondary_name(self, name: str) -> str | None:
         """The name a primary resource's counterpart would have: its region token swapped."""
-        primary, secondary = self.tokens
-        lowered = name.lower()
-        for token in primary:
-            at = lowered.find(token)
-            if at >= 0 and secondary and self.secondary_region:
-                # the full region name for a full region name, the shortest token for a short one
-                swap = self.secondary_region if token == self.primary_region else secondary[-1]
-                return name[:at] + swap + name[at + len(token) :]
+        for token in sorted(self.swaps, key=len, reverse=True):
+            positions = token_positions(name.lower(), token)
+            if positions:
+                at = positions[-1]
+                return name[:at] + self.swaps[token] + name[at + len(token) :]
         return None
 
 
@@ -108,31 +105,49 @@ def resolve_stamps(config: Config, snapshot: Snapshot, regions: RegionTable) -> 
         unique = {str(r["id"]).lower(): r for r in index.candidates(stamp) if matches(stamp, r)}
         members = [unique[k] for k in sorted(unique)]
         pairs = pair_resources(members, primary, secondary, config, regions) if secondary else []
-        tokens = (
-            config.region_tokens(primary, regions.tokens(primary)),
-            config.region_tokens(secondary, regions.tokens(secondary)) if secondary else [],
-        )
-        resolved.append(ResolvedStamp(stamp, primary, secondary, members, pairs, tokens))
+        resolved.append(ResolvedStamp(stamp, primary, secondary, members, pairs, _swaps(primary, secondary, regions)))
     return resolved
+
+
+def _swaps(primary: str, secondary: str | None, regions: RegionTable) -> dict[str, str]:
+    """Each token of the primary region with the secondary's token of the same kind (the full name for
+    the full name, the n-th alias for the n-th alias), for proposing a counterpart's name."""
+    if not secondary:
+        return {}
+    aliases = zip(regions.tokens(primary), regions.tokens(secondary), strict=False)
+    return {primary: secondary} | {p.lower(): s.lower() for p, s in aliases}
 
 
 def pair_resources(
     resources: list[dict[str, Any]], primary: str, secondary: str, config: Config, regions: RegionTable
 ) -> list[dict[str, Any]]:
-    """Link each primary-region resource to its secondary counterpart: by the dr-pair tag, else by
-    its name with the region token swapped (e.g. app-cus <-> app-eus2)."""
+    """Link each primary-region resource to its secondary counterpart: by the dr-pair tag, else by its
+    name with the region token swapped (e.g. app-cus <-> app-eus2). A secondary stands in for one
+    primary only: tag pairs are made first, then name pairs among the secondaries still free."""
     in_secondary: dict[str, list[dict[str, Any]]] = {}
     for r in resources:
         if norm_region(r.get("location")) == secondary:
             in_secondary.setdefault(str(r["type"]).lower(), []).append(r)
-    primary_tokens = config.region_tokens(primary, regions.tokens(primary))
-    secondary_tokens = config.region_tokens(secondary, regions.tokens(secondary))
+    tokens = (
+        config.region_tokens(primary, regions.tokens(primary)),
+        config.region_tokens(secondary, regions.tokens(secondary)),
+    )
+    primaries = [r for r in resources if norm_region(r.get("location")) == primary]
+    claimed: set[str] = set()
+    found: dict[str, tuple[dict[str, Any] | None, str | None]] = {}
+    for method in ("tag", "name"):
+        for r in primaries:
+            if str(r["id"]).lower() in found:
+                continue
+            free = [c for c in in_secondary.get(str(r["type"]).lower(), []) if str(c["id"]).lower() not in claimed]
+            match = _by_tag(r, free) if method == "tag" else _by_name(r, free, *tokens)
+            if match is not None or (method == "tag" and tag(r, PAIR_TAG) is not None):
+                found[str(r["id"]).lower()] = (match, method if match else None)
+                if match is not None:
+                    claimed.add(str(match["id"]).lower())
     pairs = []
-    for r in resources:
-        if norm_region(r.get("location")) != primary:
-            continue
-        candidates = in_secondary.get(str(r["type"]).lower(), [])
-        match, method = _counterpart(r, candidates, primary_tokens, secondary_tokens)
+    for r in primaries:
+        match, method = found.get(str(r["id"]).lower(), (None, None))
         pairs.append(
             {
                 "type": str(r["type"]).lower(),
@@ -146,21 +161,42 @@ def pair_resources(
     return pairs
 
 
-def _counterpart(
-    resource: dict[str, Any],
-    candidates: list[dict[str, Any]],
-    primary_tokens: list[str],
-    secondary_tokens: list[str],
-) -> tuple[dict[str, Any] | None, str | None]:
-    pair_value = tag(resource, PAIR_TAG)
-    if pair_value is not None:
-        for c in candidates:
-            if tag(c, PAIR_TAG) == pair_value:
-                return c, "tag"
-        return None, None
+def _by_tag(resource: dict[str, Any], candidates: list[dict[str, Any]]) -> dict[str, Any] | None:
+    value = tag(resource, PAIR_TAG)
+    if value is None:
+        return None
+    return next((c for c in candidates if tag(c, PAIR_TAG) == value), None)
+
+
+def _by_name(
+    resource: dict[str, Any], candidates: list[dict[str, Any]], primary_tokens: list[str], secondary_tokens: list[str]
+) -> dict[str, Any] | None:
     name = str(resource.get("name") or "").lower()
-    wanted = {name.replace(p, s) for p in primary_tokens if p in name for s in secondary_tokens}
-    for c in candidates:
-        if str(c.get("name") or "").lower() in wanted:
-            return c, "name"
-    return None, None
+    wanted = {
+        name[:at] + s + name[at + len(p) :]
+        for p in primary_tokens
+        for at in token_positions(name, p)
+        for s in secondary_tokens
+    }
+    return next((c for c in candidates if str(c.get("name") or "").lower() in wanted), None)
+
+
+SEPARATORS = "-_."
+
+
+def token_positions(name: str, token: str) -> list[int]:
+    """Where a region token stands in a resource name as a token, not inside a word: between separators
+    (app-cus-01, app-weu), or, in names that cannot have separators (storage accounts, registries), at
+    the end or before digits (stappcus, stappcus01). Short tokens such as 'we' or 'ne' thus never match
+    inside 'web' or 'network'."""
+    bare = not any(ch in SEPARATORS for ch in name)
+    out = []
+    at = name.find(token)
+    while token and at >= 0:
+        end = at + len(token)
+        left = at == 0 or name[at - 1] in SEPARATORS or bare
+        right = end == len(name) or name[end] in SEPARATORS or name[end].isdigit()
+        if left and right:
+            out.append(at)
+        at = name.find(token, at + 1)
+    return out

@@ -31,7 +31,9 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 ARG_PATH = "/providers/microsoft.resourcegraph/resources"
-GEO_STORAGE_SKUS = {"standard_grs", "standard_ragrs", "standard_gzrs", "standard_ragzrs"}
+PUBLISHED = Path(__file__).parent / "published" / "arm"
+# Microsoft's example of GET /subscriptions/{id}/locations (api-version 2022-12-01), as published.
+LOCATIONS = json.loads((PUBLISHED / "resources" / "subscription-locations-list-2022-12-01.json").read_text())
 
 
 def self_signed(folder: Path) -> tuple[Path, Path]:
@@ -78,11 +80,14 @@ class Emulator:
         quota: int = 15,
         window: float = 5.0,
         subscriptions: list[str] | None = None,
+        locations: dict[str, Any] | None = None,
     ) -> None:
         self.resources = snapshot["resources"]
         self.authorization = snapshot.get("authorization", [])
         self.subscriptions = subscriptions or sorted({r["subscriptionId"] for r in self.resources})
         self.routes = arm_routes(snapshot)
+        for sub in self.subscriptions:
+            self.routes[("GET", f"/subscriptions/{sub}/locations".lower())] = locations or _locations_of(sub)
         self.quota, self.window = quota, window
         self.faults = Faults()
         self.requests: list[dict[str, Any]] = []
@@ -241,7 +246,6 @@ class Emulator:
 def arm_routes(snapshot: dict[str, Any]) -> dict[tuple[str, str], Any]:
     """ARM endpoints for a snapshot's children, in the shapes ARM returns them."""
     routes: dict[tuple[str, str], Any] = {}
-    by_id = {r["id"].lower(): r for r in snapshot["resources"]}
     for parent, kinds in snapshot.get("children", {}).items():
         base = parent.lower()
         for kind, items in kinds.items():
@@ -267,11 +271,13 @@ def arm_routes(snapshot: dict[str, Any]) -> dict[tuple[str, str], Any]:
                     }
             else:
                 routes[("GET", f"{base}/{kind.lower()}")] = {"value": items}
-    for rid, r in by_id.items():
-        if str((r.get("sku") or {}).get("name", "")).lower() in GEO_STORAGE_SKUS:
-            stats = {"status": "Live", "lastSyncTime": "2026-11-20T01:58:00Z", "canFailover": True}
-            routes[("GET", rid)] = r | {"properties": {**r.get("properties", {}), "geoReplicationStats": stats}}
     return routes
+
+
+def _locations_of(subscription: str) -> dict[str, Any]:
+    """The published locations list, as this subscription's."""
+    body = LOCATIONS.get("responses", {}).get("200", {}).get("body", LOCATIONS)
+    return json.loads(json.dumps(body).replace("a1ffc958-d2c7-493e-9f1e-125a0477f536", subscription))
 
 
 def _hms(seconds: float) -> str:

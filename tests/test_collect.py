@@ -302,7 +302,27 @@ def test_the_custom_role_covers_every_read_the_collector_makes(emulator: Emulato
     for r in emulator.requests:
         if r["path"] == ARG_PATH:
             continue
-        parts = r["path"].split("/providers/", 1)[1].split("/")
-        kinds = [parts[0], *parts[1::2]]  # provider, then each type segment
+        if "/providers/" in r["path"]:
+            parts = r["path"].split("/providers/", 1)[1].split("/")
+            kinds = [parts[0], *parts[1::2]]  # provider, then each type segment
+        else:  # /subscriptions/{id}/locations
+            kinds = ["microsoft.resources", *r["path"].strip("/").split("/")[::2]]
         action = "/".join(kinds) + ("/action" if r["method"] == "POST" else "/read")
         assert action in actions, (r["method"], r["path"], action)
+
+
+def test_azure_locations_are_collected_and_override_the_region_table(emulator: Emulator) -> None:
+    snapshot = collect(emulator)
+    assert [loc["name"] for loc in snapshot.locations] == ["eastus", "eastus2"]
+    assert any(r["path"] == f"/subscriptions/{SUB}/locations" for r in emulator.requests)
+    inputs = load_inputs(DEMO / "drready.yaml", snapshot, POLICIES)
+    assert inputs.regions.regions["eastus2"]["source"] == "arm" and inputs.regions.pair("eastus2") == "centralus"
+
+
+def test_a_failed_locations_read_is_recorded_and_the_table_answers(emulator: Emulator) -> None:
+    emulator.faults.failing_paths[f"/subscriptions/{SUB}/locations"] = 403
+    snapshot = collect(emulator, retries=0)
+    [error] = snapshot.errors
+    assert error["source"] == "arm:locations" and "403" in error["error"] and snapshot.locations == []
+    result = evaluate(load_inputs(DEMO / "drready.yaml", snapshot, POLICIES))
+    assert not [f for f in result["findings"] if f["status"] == "unknown"]  # the shipped table still answers

@@ -78,10 +78,10 @@ def test_resource_without_the_needed_facts_is_unknown_not_pass(tmp_path: Path) -
     # server there gives no DR-K8S-05 result, which must surface as unknown (kubernetes stamp).
     path = tmp_path / "drready.yaml"
     path.write_text(
-        "regions: {primary: mexicocentral, secondary: eastus2}\nstamps:\n  - name: k\n    kind: kubernetes\n"
+        "regions: {primary: jioindiawest, secondary: eastus2}\nstamps:\n  - name: k\n    kind: kubernetes\n"
         "    targets: {rpo: 15m, rto: 1h}\n    selector: {resource_groups: [rg]}\n"
     )
-    pg = body("dbforpostgresql/flexible-server-get.json", "psql-a", "rg", "mexicocentral")
+    pg = body("dbforpostgresql/flexible-server-get.json", "psql-a", "rg", "jioindiawest")
     result = evaluate(ScanInputs(load_config(path), Snapshot(resources=[pg]), load_policies(POLICIES)))
     [finding] = [f for f in result["findings"] if f["control"] == "DR-K8S-05"]
     assert finding["status"] == "unknown" and "gave no result" in finding["message"]
@@ -172,3 +172,36 @@ def test_a_fix_whose_names_are_unknown_has_a_summary_and_no_command() -> None:
     assert remediation(remedy, stamp, odd)["command"] == "az thing -n 'x y' -g 'rg a'"
     assert stamp.secondary_name("app-orders-cus") == "app-orders-eus2"
     assert stamp.secondary_name("app-centralus-1") == "app-eastus2-1"
+
+
+def test_a_secondary_stands_in_for_one_primary_only(tmp_path: Path) -> None:
+    """An explicit dr-pair is exclusive: the tagged standby is not also the name-based standby of another
+    primary; each secondary is claimed once."""
+    rel = "keyvault/vault-get.json"
+    resources = [
+        body(rel, "kv-a-cus", "rg", "centralus", {"w": "x", "dr-pair": "a"}),
+        body(rel, "kv-b-cus", "rg", "centralus", {"w": "x"}),
+        body(rel, "kv-b-eus2", "rg", "eastus2", {"w": "x", "dr-pair": "a"}),  # named like b's, tagged as a's
+    ]
+    stamp = resolve_stamps(load_config(config(tmp_path, "{tags: {w: x}}")), Snapshot(resources=resources), REGIONS)[0]
+    pairs = {p["primary_name"]: (p["secondary_name"], p["method"]) for p in stamp.pairs}
+    assert pairs == {"kv-a-cus": ("kv-b-eus2", "tag"), "kv-b-cus": (None, None)}
+
+
+def test_name_pairing_in_europe_uses_the_regions_tokens(tmp_path: Path) -> None:
+    rel = "keyvault/vault-get.json"
+    path = tmp_path / "drready.yaml"
+    path.write_text(
+        "regions: {primary: westeurope}\nstamps:\n  - name: web\n    kind: web\n    targets: {rpo: 15m, rto: 1h}\n"
+        "    selector: {tags: {w: x}}\n"
+    )
+    resources = [
+        body(rel, "kv-web-we", "rg", "West Europe", {"w": "x"}),
+        body(rel, "kv-web-ne", "rg", "North Europe", {"w": "x"}),
+        body(rel, "kv-network-weu", "rg", "westeurope", {"w": "x"}),  # 'ne' inside 'network' is no token
+        body(rel, "kv-network-neu", "rg", "northeurope", {"w": "x"}),
+    ]
+    stamp = resolve_stamps(load_config(path), Snapshot(resources=resources), REGIONS)[0]
+    assert (stamp.primary_region, stamp.secondary_region) == ("westeurope", "northeurope")
+    pairs = {p["primary_name"]: p["secondary_name"] for p in stamp.pairs}
+    assert pairs == {"kv-web-we": "kv-web-ne", "kv-network-weu": None}

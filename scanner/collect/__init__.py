@@ -109,16 +109,19 @@ def collect_snapshot(
     containers = graph.query("resourcecontainers", kql("resourcecontainers"), subs, groups)
     arm = Arm(credential, options.arm_endpoint, concurrency=options.concurrency, **common)
     children = arm.collect(resources.rows, plan.reads)
+    in_scope = sorted({r["subscriptionId"] for r in containers.rows if r.get("subscriptionId")} or subs)
+    locations, location_errors = arm.locations(in_scope[0]) if in_scope else ([], [])
     return Snapshot(
         resources=resources.rows,
         collected_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         scope={
             "tenant": scope.tenant,
-            "subscriptions": sorted({r["subscriptionId"] for r in containers.rows if r.get("subscriptionId")} or subs),
+            "subscriptions": in_scope,
             "management_groups": groups,
             "cloud": options.cloud,
         },
         children=children.children,
         authorization=roles.rows,
-        errors=resources.errors + roles.errors + containers.errors + children.errors,
+        locations=locations,
+        errors=resources.errors + roles.errors + containers.errors + children.errors + location_errors,
     )

@@ -83,6 +83,17 @@ class Arm:
             items += body.get("value", [])
         return items
 
+    def locations(self, subscription: str) -> tuple[list[Any], list[dict[str, Any]]]:
+        """The regions as Azure describes them to this identity: pairs, zone mappings, display names (the
+        same for every subscription but for the zone mapping, so one subscription is read)."""
+        scope = f"/subscriptions/{subscription}/locations"
+        try:
+            return self._list(scope, "2022-12-01"), []
+        except (AzureError, ValueError) as exc:
+            # The shipped region table still answers; the error says the live facts are missing.
+            error = {"source": "arm:locations", "scope": scope, "error": _describe(exc)}
+            return [], [error | {"types": ["microsoft.resources/subscriptions/locations"]}]
+
     def collect(self, resources: list[dict[str, Any]], reads: tuple[ChildRead, ...]) -> Children:
         """Every child read the controls declared (catalogue.ChildRead) for these resources."""
         by_type: dict[str, list[ChildRead]] = {}
