@@ -32,6 +32,7 @@ from cryptography.x509.oid import NameOID
 
 ARG_PATH = "/providers/microsoft.resourcegraph/resources"
 PUBLISHED = Path(__file__).parent / "published" / "arm"
+POLICIES = Path(__file__).resolve().parents[1] / "policies"
 # Microsoft's example of GET /subscriptions/{id}/locations (api-version 2022-12-01), as published.
 LOCATIONS = json.loads((PUBLISHED / "resources" / "subscription-locations-list-2022-12-01.json").read_text())
 
@@ -244,33 +245,35 @@ class Emulator:
 
 
 def arm_routes(snapshot: dict[str, Any]) -> dict[tuple[str, str], Any]:
-    """ARM endpoints for a snapshot's children, in the shapes ARM returns them."""
+    """ARM endpoints for a snapshot's children, in the shapes ARM returns them: each child read the
+    policies declare (catalogue.ChildRead) is served from the snapshot's children of that kind."""
+    from scanner.catalogue import load_policies
+
+    reads = {r.kind: r for read in load_policies(POLICIES).collection.reads for r in (read, read.each) if r}
     routes: dict[tuple[str, str], Any] = {}
     for parent, kinds in snapshot.get("children", {}).items():
-        base = parent.lower()
         for kind, items in kinds.items():
-            if kind == "integrationRuntimes":
-                runtimes = []
-                for status in items:
-                    ir_id = f"{parent}/integrationRuntimes/{status['name']}"
-                    runtimes.append(
-                        {
-                            "id": ir_id,
-                            "name": status["name"],
-                            "type": "Microsoft.DataFactory/factories/integrationruntimes",
-                            "properties": {"type": status["properties"]["type"]},
-                        }
+            read = reads.get(kind)
+            if read is None:
+                continue
+            if read.get:
+                routes[("GET", f"{parent}/{read.path}".lower())] = items[0] if items else {}
+            elif read.action:
+                listed = []
+                for body in items:
+                    item_id = f"{parent}/{read.path}/{body['name']}"
+                    listed.append(
+                        {"id": item_id, "name": body["name"], "properties": dict(body.get("properties") or {})}
                     )
-                    routes[("POST", f"{ir_id.lower()}/getstatus")] = status
-                routes[("GET", f"{base}/integrationruntimes")] = {"value": runtimes}
-            elif kind == "origins":
-                groups = {"/".join(o["id"].split("/")[:-2]).lower() for o in items}
-                for group in groups:
-                    routes[("GET", f"{group}/origins")] = {
-                        "value": [o for o in items if o["id"].lower().startswith(group + "/")]
-                    }
+                    routes[("POST", f"{item_id}/{read.action}".lower())] = body
+                routes[("GET", f"{parent}/{read.path}".lower())] = {"value": listed}
+            elif kind in {r.each.kind for r in reads.values() if r.each}:
+                # a nested list (origins of origin groups): each item's id names its parent
+                for group in {"/".join(o["id"].split("/")[:-2]).lower() for o in items}:
+                    children = [o for o in items if o["id"].lower().startswith(group + "/")]
+                    routes[("GET", f"{group}/{read.path}".lower())] = {"value": children}
             else:
-                routes[("GET", f"{base}/{kind.lower()}")] = {"value": items}
+                routes[("GET", f"{parent}/{read.path}".lower())] = {"value": items}
     return routes
 
 
