@@ -164,12 +164,12 @@ def engine_input(doc: dict[str, Any], projection: Projection) -> dict[str, Any]:
 
 
 def stamp_role_assignments(stamp: ResolvedStamp, snapshot: Snapshot) -> list[dict[str, Any]]:
-    """The role assignments held by the stamp's user-assigned identities (DR-IAM-01)."""
-    principals = {
-        (r.get("properties") or {}).get("principalId")
-        for r in stamp.resources
-        if str(r["type"]).lower() == "microsoft.managedidentity/userassignedidentities"
-    }
+    """The role assignments held by the stamp's identities: user-assigned identity resources and the
+    system-assigned identities of its resources."""
+    principals = set()
+    for r in stamp.resources:
+        principals.add((r.get("properties") or {}).get("principalId"))
+        principals.add((r.get("identity") or {}).get("principalId"))
     principals.discard(None)
     return [a for a in snapshot.authorization if (a.get("properties") or {}).get("principalId") in principals]
 

@@ -347,7 +347,7 @@ class StampSummary:
 
 
 def verdict(findings: list[Finding]) -> str:
-    """not_ready: an open high/critical gap (a missed RPO/RTO target is one: DR-TGT-01); at_risk: lesser
+    """not_ready: an open high/critical gap (a missed RPO/RTO target is one); at_risk: lesser
     gaps; unknown: nothing failing but something not known; ready otherwise."""
     gaps = [SEVERITY_RANK[f.severity] for f in findings if f.is_gap and f.severity != "info"]
     if any(rank <= SEVERITY_RANK["high"] for rank in gaps):
