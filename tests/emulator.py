@@ -71,6 +71,12 @@ class Faults:
     malformed_tables: set[str] = field(default_factory=set)  # 200 with a body that is not JSON
     slow_tables: dict[str, float] = field(default_factory=dict)  # seconds to wait before answering
     failing_paths: dict[str, int] = field(default_factory=dict)  # ARM path (lower case) -> HTTP status
+    truncated_tables: set[str] = field(default_factory=set)  # half the rows, totalRecords says all, no token
+    flagged_truncated_tables: set[str] = field(default_factory=set)  # resultTruncated: true
+    repeating_token_tables: set[str] = field(default_factory=set)  # every page hands back the first $skipToken
+    overlapping_tables: set[str] = field(default_factory=set)  # each page repeats the previous page's last row
+    next_links: dict[str, str] = field(default_factory=dict)  # ARM list path -> nextLink it answers with
+    listed: dict[str, Any] = field(default_factory=dict)  # ARM path -> body to answer instead
 
 
 class Emulator:
@@ -166,9 +172,17 @@ class Emulator:
         top = min(int(options.get("$top") or 1000), 1000)
         start = int(base64.b64decode(options["$skipToken"]).decode()) if options.get("$skipToken") else 0
         page = rows[start : start + top]
+        if table in self.faults.overlapping_tables and start:
+            page = [rows[start - 1], *page]
         out = {"totalRecords": len(rows), "count": len(page), "data": page, "resultTruncated": "false", "facets": []}
         if start + top < len(rows):
-            out["$skipToken"] = base64.b64encode(str(start + top).encode()).decode()
+            token_at = top if table in self.faults.repeating_token_tables else start + top
+            out["$skipToken"] = base64.b64encode(str(token_at).encode()).decode()
+        if table in self.faults.truncated_tables:
+            out |= {"data": rows[: len(rows) // 2], "count": len(rows) // 2}
+            out.pop("$skipToken", None)
+        if table in self.faults.flagged_truncated_tables:
+            out["resultTruncated"] = "true"
         return 200, headers, _json(out)
 
     def _table(self, table: str, query: str, subs: set[str]) -> list[dict[str, Any]]:
@@ -230,7 +244,9 @@ class Emulator:
                 if path in emulator.faults.failing_paths:
                     status = emulator.faults.failing_paths[path]
                     return self._answer(status, {}, _json(_arm_error("Failed", f"injected {status}")))
-                route = emulator.routes.get((self.command, path))
+                route = emulator.faults.listed.get(path) or emulator.routes.get((self.command, path))
+                if route is not None and path in emulator.faults.next_links:
+                    route = route | {"nextLink": emulator.faults.next_links[path]}
                 if route is None:
                     return self._answer(
                         404 if self.command in ("GET", "POST") else 405,
@@ -294,3 +310,43 @@ def _arm_error(code: str, message: str) -> dict[str, Any]:
 
 def _json(data: Any) -> bytes:
     return json.dumps(data).encode("utf-8")
+
+
+class Listener:
+    """A second HTTPS server on 127.0.0.1 that records what reaches it (a foreign host for nextLink tests)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.requests: list[dict[str, Any]] = []
+        listener = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: Any) -> None:
+                return
+
+            def do_GET(self) -> None:
+                listener.requests.append({"path": self.path, "authorization": self.headers.get("Authorization")})
+                body = _json({"value": []})
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+        folder.mkdir(parents=True, exist_ok=True)
+        cert, key = self_signed(folder)
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(cert, key)
+        self.server.socket = context.wrap_socket(self.server.socket, server_side=True)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"https://127.0.0.1:{self.server.server_address[1]}"
+
+    def __enter__(self) -> Listener:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()

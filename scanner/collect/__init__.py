@@ -117,6 +117,8 @@ def collect_snapshot(
         scope={
             "tenant": scope.tenant,
             "subscriptions": in_scope,
+            # rows a later Resource Graph page repeated, dropped (counted: a sign of paging trouble)
+            "duplicate_rows_dropped": resources.duplicates + roles.duplicates + containers.duplicates,
             "management_groups": groups,
             "cloud": options.cloud,
         },

@@ -28,7 +28,9 @@ from azure.mgmt.core import ARMPipelineClient
 from azure.mgmt.core.policies import ARMChallengeAuthenticationPolicy
 
 from scanner.catalogue import ChildRead
-from scanner.collect.guard import ReadOnlyPolicy
+from scanner.collect.guard import ReadOnlyPolicy, child_id, origin
+
+MAX_PAGES = 1000  # an ARM child list longer than this many pages is treated as a paging fault
 
 
 @dataclass
@@ -55,7 +57,7 @@ class Arm:
             RequestIdPolicy(),
             HeadersPolicy(),
             UserAgentPolicy("drready"),
-            ReadOnlyPolicy(),
+            ReadOnlyPolicy(self.endpoint),
             RetryPolicy(retry_total=retries, retry_backoff_factor=0.5),
             ARMChallengeAuthenticationPolicy(credential, f"{self.endpoint}/.default"),
             NetworkTraceLoggingPolicy(),
@@ -73,14 +75,23 @@ class Arm:
         return response.json()
 
     def _list(self, path: str, api: str) -> list[Any]:
+        """Every page of an ARM list. A nextLink must stay on the endpoint (the token is never sent
+        elsewhere) and never repeat; a list longer than MAX_PAGES pages is an error, not a hang."""
         body = self._send("GET", path, api)
-        items = list(body.get("value", []))
+        items = list(_page_items(body))
+        seen: set[str] = set()
         while body.get("nextLink"):
-            response = self.client.send_request(HttpRequest("GET", body["nextLink"]))
+            link = str(body["nextLink"])
+            if origin(link) != origin(self.endpoint):
+                raise ValueError(f"nextLink of {path} leaves the endpoint ({origin(link)[1]}): not followed")
+            if link in seen or len(seen) >= MAX_PAGES:
+                raise ValueError(f"paging of {path} does not end (page {len(seen) + 2} repeats or exceeds {MAX_PAGES})")
+            seen.add(link)
+            response = self.client.send_request(HttpRequest("GET", link))
             if response.status_code >= 400:
                 raise HttpResponseError(response=response)
             body = response.json()
-            items += body.get("value", [])
+            items += _page_items(body)
         return items
 
     def locations(self, subscription: str) -> tuple[list[Any], list[dict[str, Any]]]:
@@ -131,13 +142,23 @@ class Arm:
         if read.get:
             return {read.kind: [self._send("GET", f"{parent_id}/{read.path}", read.api)]}
         items = [i for i in self._list(f"{parent_id}/{read.path}", read.api) if _selected(i, _as_lists(read.where))]
+        under = f"{parent_id}/{read.path}"
         if read.action:
-            items = [{"name": i.get("name"), **self._send("POST", f"{i['id']}/{read.action}", read.api)} for i in items]
+            items = [
+                {"name": i.get("name"), **self._send("POST", f"{child_id(i, under)}/{read.action}", read.api)}
+                for i in items
+            ]
         out = {read.kind: items}
         if read.each:
             nested = read.each
-            out[nested.kind] = [o for i in items for o in self._list(f"{i['id']}/{nested.path}", nested.api)]
+            out[nested.kind] = [o for i in items for o in self._list(f"{child_id(i, under)}/{nested.path}", nested.api)]
         return out
+
+
+def _page_items(body: Any) -> list[Any]:
+    if not isinstance(body, dict) or not isinstance(body.get("value", []), list):
+        raise ValueError("an ARM list page is an object with a `value` array")
+    return list(body.get("value", []))
 
 
 def _as_lists(where: dict[str, str]) -> dict[str, list[str]]:

@@ -76,6 +76,7 @@ class GraphResult:
     rows: list[dict[str, Any]] = field(default_factory=list)
     errors: list[dict[str, Any]] = field(default_factory=list)
     pages: int = 0
+    duplicates: int = 0  # rows a later page repeated, dropped
 
 
 class ResourceGraph:
@@ -98,7 +99,7 @@ class ResourceGraph:
             connection_timeout=timeout,
             retry_total=retries,
             retry_backoff_factor=0.5,
-            per_call_policies=[ReadOnlyPolicy()],
+            per_call_policies=[ReadOnlyPolicy(endpoint)],
             user_agent="drready",
         )
         self.quota = Quota()
@@ -124,14 +125,24 @@ class ResourceGraph:
     def _scope(
         self, name: str, text: str, subs: list[str], groups: list[str], types: list[str] | None, out: GraphResult
     ) -> None:
-        rows: list[dict[str, Any]] = []
+        """Every page of one scope, or an error for it: never a part of its rows as if they were all."""
+        rows: dict[str, dict[str, Any]] = {}
+        total: int | None = None
         try:
-            for page in self._pages(text, subs, groups):
-                rows += page
+            for page, announced in self._pages(text, subs, groups):
+                total = announced
+                for row in page:
+                    key = str(row.get("id", "")).lower() if isinstance(row, dict) else ""
+                    if key in rows:
+                        out.duplicates += 1
+                    rows[key] = row
                 out.pages += 1
                 self.progress(f"{name}: page {out.pages}, {len(out.rows) + len(rows)} rows")
         except DecodeError as exc:
             out.errors.append(_error(name, subs, groups, types, f"unreadable response: {exc.message}"))
+            return
+        except PagingFault as exc:
+            out.errors.append(_error(name, subs, groups, types, str(exc)))
             return
         except HttpResponseError as exc:
             if exc.status_code in (401, 403) and len(subs) > 1:
@@ -144,10 +155,19 @@ class ResourceGraph:
         except AzureError as exc:
             out.errors.append(_error(name, subs, groups, types, f"{type(exc).__name__}: {exc.message}"))
             return
-        out.rows += rows
+        if total is not None and len(rows) < total:
+            missing = f"{total - len(rows)} of {total} rows are missing"
+            out.errors.append(_error(name, subs, groups, types, f"incomplete result: {missing} after every page"))
+            return
+        out.rows += rows.values()
 
-    def _pages(self, text: str, subs: list[str], groups: list[str]) -> Iterator[list[dict[str, Any]]]:
+    def _pages(self, text: str, subs: list[str], groups: list[str]) -> Iterator[tuple[list[Any], int | None]]:
+        """Each page's rows with the totalRecords the service announced. A truncated result, a $skipToken
+        that repeats or more pages than totalRecords allows is a PagingFault: collection of that scope
+        stops there instead of looping or passing off part of the rows as all of them."""
         skip_token = None
+        seen: set[str] = set()
+        pages = 0
         while True:
             self.quota.wait()
             body = self._page(
@@ -158,10 +178,22 @@ class ResourceGraph:
                     options=QueryRequestOptions(skip_token=skip_token, top=PAGE_SIZE, result_format="objectArray"),
                 )
             )
-            yield list(body.get("data") or [])
+            data = body.get("data") if isinstance(body, dict) else None
+            if not isinstance(data, list):
+                raise PagingFault("a page without a `data` array")
+            if str(body.get("resultTruncated", "false")).lower() == "true":
+                raise PagingFault("Resource Graph truncated the result (resultTruncated): rows are missing")
+            total = body.get("totalRecords") if isinstance(body.get("totalRecords"), int) else None
+            pages += 1
+            yield data, total
             skip_token = body.get("$skipToken")
             if not skip_token:
                 return
+            if skip_token in seen:
+                raise PagingFault(f"the $skipToken of page {pages} repeats an earlier one: paging would not end")
+            if total is not None and pages > total // PAGE_SIZE + 1:
+                raise PagingFault(f"page {pages + 1} asked for, but totalRecords {total} fits in fewer pages")
+            seen.add(skip_token)
 
     def _page(self, query: QueryRequest) -> dict[str, Any]:
         """One query through the SDK client's pipeline (auth, retries, read-only guard). The rows are
@@ -180,6 +212,10 @@ class ResourceGraph:
             return json.loads(response.text())
         except json.JSONDecodeError as exc:
             raise DecodeError(message=f"{exc.msg} at line {exc.lineno} column {exc.colno}", response=response) from exc
+
+
+class PagingFault(Exception):
+    """Resource Graph's pages do not add up to its answer."""
 
 
 def batches(items: list[str], size: int) -> Iterator[list[str]]:
