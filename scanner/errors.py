@@ -18,9 +18,15 @@ class InputError(Exception):
 
 
 class EngineError(Exception):
-    """A policy could not be evaluated (unknown built-in, syntax error, engine failure)."""
+    """A policy could not be evaluated on an input (a built-in's error on an unexpected value). The
+    control is then unknown for that stamp; the scan goes on."""
 
     def __init__(self, policy_file: str, message: str) -> None:
         self.policy_file = policy_file
         self.message = message
         super().__init__(f"{policy_file}: {message}".replace("\n", " "))
+
+
+class PolicyError(EngineError):
+    """The policies themselves are broken (syntax, an unknown function, a server that refuses them):
+    whatever the input, so the run ends with exit code 2."""

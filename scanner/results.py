@@ -11,7 +11,7 @@ from typing import Any
 
 from scanner.catalogue import SEVERITIES, STATUSES, Control, Remediation
 from scanner.config import Waiver
-from scanner.errors import EngineError, InputError
+from scanner.errors import EngineError, InputError, PolicyError
 from scanner.files import read_json
 from scanner.regions import norm_region
 from scanner.stamps import ResolvedStamp, resource_group
@@ -104,15 +104,20 @@ def stamp_ref(name: str) -> dict[str, str]:
 def findings_for_stamp(
     stamp: ResolvedStamp,
     controls: list[Control],
-    raw: dict[str, list[Any]],
+    raw: dict[str, list[Any] | EngineError],
     errors: list[dict[str, Any]],
 ) -> list[Finding]:
-    """Turn each control's raw results into findings. An applicable resource without a result, or one
-    whose collection failed, is `unknown`: never a pass."""
+    """Turn each control's raw results into findings. An applicable resource without a result, one whose
+    collection failed, or one of a control the engine could not evaluate on this stamp is `unknown`:
+    never a pass."""
     by_id = {str(r["id"]).lower(): r for r in stamp.resources}
     findings = []
     for control in controls:
-        results = [_checked(control, item) for item in raw.get(control.id, [])]
+        outcome = raw.get(control.id, [])
+        if isinstance(outcome, EngineError):
+            findings += _missing(control, stamp, [], f"could not be evaluated on stamp {stamp.name}: {outcome}")
+            continue
+        results = [_checked(control, item) for item in outcome]
         findings += [_finding(control, stamp, item, by_id) for item in results]
         findings += _missing(control, stamp, results)
     findings += _collection_unknowns(stamp, controls, errors)
@@ -168,11 +173,11 @@ def remediation(remedy: Remediation, stamp: ResolvedStamp, resource: dict[str, A
 
 def _checked(control: Control, item: Any) -> dict[str, Any]:
     if not isinstance(item, dict) or not isinstance(item.get("resource"), str):
-        raise EngineError(control.file, f"{control.id}: a result needs a string 'resource': {item!r}")
+        raise PolicyError(control.file, f"{control.id}: a result needs a string 'resource': {item!r}")
     if item.get("status") not in STATUSES:
-        raise EngineError(control.file, f"{control.id}: result status {item.get('status')!r} is not one of {STATUSES}")
+        raise PolicyError(control.file, f"{control.id}: result status {item.get('status')!r} is not one of {STATUSES}")
     if "severity" in item and item["severity"] not in SEVERITIES:
-        raise EngineError(control.file, f"{control.id}: result severity {item['severity']!r} is unknown")
+        raise PolicyError(control.file, f"{control.id}: result severity {item['severity']!r} is unknown")
     return item
 
 
@@ -194,21 +199,25 @@ def _finding(control: Control, stamp: ResolvedStamp, item: dict[str, Any], by_id
     )
 
 
-def _missing(control: Control, stamp: ResolvedStamp, results: list[dict[str, Any]]) -> list[Finding]:
+def _missing(
+    control: Control, stamp: ResolvedStamp, results: list[dict[str, Any]], failure: str | None = None
+) -> list[Finding]:
     covered = {r["resource"].lower() for r in results}
     if control.scope == "stamp":
         if f"stamp/{stamp.name}".lower() in covered:
             return []
-        message = f"{control.id} gave no result for stamp {stamp.name}: the facts it needs are missing"
-        return [new_finding(control, stamp.name, stamp_ref(stamp.name), "unknown", message)]
+        why = failure or f"gave no result for stamp {stamp.name}: the facts it needs are missing"
+        return [new_finding(control, stamp.name, stamp_ref(stamp.name), "unknown", f"{control.id} {why}")]
+    gap = "a property it needs is missing or not known (for example the region's zone support)"
     return [
         new_finding(
             control,
             stamp.name,
             r,
             "unknown",
-            f"{control.id} gave no result for {r.get('name', r['id'])}: "
-            "a property it needs is missing or not known (for example the region's zone support)",
+            f"{control.id} {failure} ({r.get('name', r['id'])})"
+            if failure
+            else f"{control.id} gave no result for {r.get('name', r['id'])}: {gap}",
         )
         for r in stamp.resources
         if str(r["type"]).lower() in control.resource_types and str(r["id"]).lower() not in covered

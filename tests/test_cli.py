@@ -152,6 +152,49 @@ def test_policy_with_unknown_builtin_exits_2_naming_the_file(tmp_path: Path) -> 
     assert not (tmp_path / "out").exists()
 
 
+def test_an_engine_error_on_one_stamps_input_makes_that_control_unknown_there_and_the_scan_goes_on(
+    demo_copy: Path, tmp_path: Path
+) -> None:
+    policies = tmp_path / "policies"
+    shutil.copytree(POLICIES, policies)
+    (policies / "controls" / "web" / "dr_web_98").mkdir()
+    (policies / "controls" / "web" / "dr_web_98" / "dr_web_98.rego").write_text(
+        "# METADATA\n# title: probe\n# custom:\n#   id: DR-WEB-98\n#   severity: low\n#   stamps: [web, data]\n"
+        "#   resource_types: [microsoft.storage/storageaccounts]\npackage drready.controls.web.dr_web_98\n\n"
+        'import data.drready.lib\n\nresults := [lib.result(r, "pass", "n", {"n": n}) |\n'
+        '\tsome r in lib.resources_of("microsoft.storage/storageaccounts")\n'
+        '\tn := to_number(object.get(r, ["tags", "n"], "1"))\n]\n'
+    )
+    snapshot = json.loads((demo_copy / "snapshot.json").read_text())
+    ui = next(r for r in snapshot["resources"] if r["name"] == "stnwstorefrontuicus")
+    ui["tags"]["n"] = "not a number"  # only the storefront stamp's input makes to_number fail
+    (demo_copy / "snapshot.json").write_text(json.dumps(snapshot))
+    out = tmp_path / "out"
+    result = run_cli(
+        "scan",
+        "--config",
+        str(demo_copy / "drready.yaml"),
+        "--snapshot",
+        str(demo_copy / "snapshot.json"),
+        "--out",
+        str(out),
+        "--format",
+        "json",
+        "--policies",
+        str(policies),
+        "--fail-on",
+        "none",
+    )
+    assert result.exit_code == 3, result.output
+    findings = [f for f in json.loads((out / "result.json").read_text())["findings"] if f["control"] == "DR-WEB-98"]
+    storefront = {f["status"] for f in findings if f["stamp"] == "storefront"}
+    lakehouse = {f["status"] for f in findings if f["stamp"] == "lakehouse"}
+    assert storefront == {"unknown"} and lakehouse == {"pass"}
+    assert all(
+        "could not be evaluated on stamp storefront" in f["message"] for f in findings if f["stamp"] == "storefront"
+    )
+
+
 def test_same_inputs_give_byte_identical_json_and_markdown(tmp_path: Path) -> None:
     for name in ("a", "b"):
         run_cli("scan", "--demo", "--out", str(tmp_path / name))

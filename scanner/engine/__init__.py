@@ -14,9 +14,9 @@ ENGINES = ("embedded", "opa-server")
 class PolicyEngine(Protocol):
     name: str
 
-    def evaluate(self, controls: list[Control], policy_input: dict[str, Any]) -> dict[str, list[Any]]:
-        """Raw `results` of each control for one stamp's input, keyed by control id. Safe to call from
-        several threads at once."""
+    def evaluate(self, controls: list[Control], policy_input: dict[str, Any]) -> dict[str, list[Any] | EngineError]:
+        """Raw `results` of each control for one stamp's input, keyed by control id, or the error the
+        control met on this input. Safe to call from several threads at once."""
         ...
 
 

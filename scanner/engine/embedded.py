@@ -18,7 +18,7 @@ import regopy
 from regopy import rego_shared as native
 
 from scanner.catalogue import Control, Policies
-from scanner.errors import EngineError
+from scanner.errors import EngineError, PolicyError
 
 # Stamps of up to this many resources are evaluated in one query (a query costs about 1.4 ms before
 # any work); larger ones control by control, which measured faster at 200 resources and holds one
@@ -93,7 +93,7 @@ class EmbeddedEngine:
         except regopy.RegoError:
             return False
 
-    def evaluate(self, controls: list[Control], policy_input: dict[str, Any]) -> dict[str, list[Any]]:
+    def evaluate(self, controls: list[Control], policy_input: dict[str, Any]) -> dict[str, list[Any] | EngineError]:
         engine = self._for_this_thread()
         if engine is not self:
             return engine.evaluate(controls, policy_input)
@@ -103,7 +103,16 @@ class EmbeddedEngine:
             combined = self._query_combined(controls)
             if combined is not None:
                 return combined
-        return {c.id: self._query(c) for c in controls}
+        return {c.id: self._outcome(c) for c in controls}
+
+    def _outcome(self, control: Control) -> list[Any] | EngineError:
+        """One control's results, or the error it met on this input (the other controls still run)."""
+        try:
+            return self._query(control)
+        except PolicyError:
+            raise
+        except EngineError as exc:
+            return exc
 
     def _set_input(self, policy_input: dict[str, Any]) -> None:
         """regopy.Input builds the input three times faster than parsing JSON text (a 200-resource
@@ -158,7 +167,9 @@ class EmbeddedEngine:
         finally:
             native.rego_free_output(impl)
         if not ok or text.startswith(("<error>", "(error")):
-            raise EngineError(control.file, f"{control.id} failed in the embedded engine: {_error(text)}")
+            # A function the engine does not know is the policy's fault whatever the input.
+            failure = PolicyError if "Function not found" in text else EngineError
+            raise failure(control.file, f"{control.id} failed in the embedded engine: {_error(text)}")
         if text == "undefined":
             return []
         try:
@@ -170,7 +181,7 @@ class EmbeddedEngine:
         expressions = value[0]["expressions"] if isinstance(value, list) else value.get("expressions", [])
         results = expressions[0] if expressions else []
         if not isinstance(results, list):
-            raise EngineError(control.file, f"{control.id}: 'results' must be an array or set")
+            raise PolicyError(control.file, f"{control.id}: 'results' must be an array or set")
         return results
 
 

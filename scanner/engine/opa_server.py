@@ -77,25 +77,29 @@ class OpaServerEngine:
         except RegoParseError as exc:
             raise EngineError(SERVER, f"the OPA server at {self.url} refused the policy data: {exc}") from exc
 
-    def evaluate(self, controls: list[Control], policy_input: dict[str, Any]) -> dict[str, list[Any]]:
-        """One query per stamp: every control package's rules under data.drready.controls."""
+    def evaluate(self, controls: list[Control], policy_input: dict[str, Any]) -> dict[str, list[Any] | EngineError]:
+        """One query per stamp: every control package's rules under data.drready.controls. An evaluation
+        error (this stamp's input met a built-in's error) is every control's outcome for the stamp; a
+        server that does not answer ends the run."""
+        rego = [c for c in controls if c.in_rego]
         try:
             body = self.client.query_rule(
                 policy_input, "drready/controls", query_params={"strict-builtin-errors": "true"}
             )
         except requests.HTTPError as exc:
-            raise EngineError(*_server_error(exc.response)) from exc
+            failure = EngineError(*_server_error(exc.response))
+            return {c.id: failure for c in rego}
         except (ConnectionsError, requests.RequestException) as exc:
             raise EngineError(SERVER, f"OPA server at {self.url} did not answer: {exc}") from exc
         tree = body.get("result") or {}
-        out = {}
-        for control in (c for c in controls if c.in_rego):
+        out: dict[str, list[Any] | EngineError] = {}
+        for control in rego:
             node: Any = tree
             for part in control.package.split(".")[2:]:  # drready.controls.<area>.<id>
                 node = node.get(part, {}) if isinstance(node, dict) else {}
             results = node.get("results", []) if isinstance(node, dict) else []
             if not isinstance(results, list):
-                raise EngineError(control.file, f"{control.id}: 'results' must be an array or set")
+                results = EngineError(control.file, f"{control.id}: 'results' must be an array or set")
             out[control.id] = results
         return out
 
