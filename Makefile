@@ -2,8 +2,11 @@
 VENV ?= .venv
 BIN := $(VENV)/bin
 OPA ?= $(shell command -v opa 2>/dev/null)
+REGAL ?= $(shell command -v regal 2>/dev/null)
+# The policy input's JSON Schema: opa check type-checks every input reference against it.
+INPUT_SCHEMA := policies/schema/input.json
 
-.PHONY: demo test lint rego-test clean
+.PHONY: demo test lint rego-test rego-lint clean
 
 $(BIN)/drready: pyproject.toml
 	python3 -m venv $(VENV)
@@ -24,11 +27,20 @@ ifeq ($(OPA),)
 	@echo "opa not on PATH: skipping opa fmt/check/test (CI installs it; see .ci/run)"
 else
 	@out=$$($(OPA) fmt --list policies); if [ -n "$$out" ]; then echo "opa fmt would change: $$out"; exit 1; fi
-	$(OPA) check --strict policies
+	$(OPA) check --strict -s $(INPUT_SCHEMA) policies
 	$(OPA) test policies
 endif
 
-test: lint rego-test
+# Regal (OPA's linter) with .regal/config.yaml and the custom rules in .regal/rules, and their tests.
+rego-lint:
+ifeq ($(REGAL),)
+	@echo "regal not on PATH: skipping regal lint/test (CI installs it; see .ci/run)"
+else
+	$(REGAL) lint policies .regal/rules
+	$(REGAL) test .regal/rules
+endif
+
+test: lint rego-test rego-lint
 	$(BIN)/python -m pytest
 
 clean:

@@ -5,7 +5,7 @@ A control's METADATA `custom` block says what the control judges (id, severity, 
 resource_types), what collection must read for it (reads, collect), its place in the recovery graph
 (mechanism, recovery), how the gate maps Terraform plans onto the ARM properties it reads (plan), and
 how to fix a gap (remediation). rego-cpp has no rego.metadata built-ins, so METADATA is read here
-from the .rego text; `opa check --strict` and Regal (policies/.regal) validate the same blocks.
+from the .rego text; `opa check --strict` and Regal (.regal/rules/custom) validate the same blocks.
 """
 
 from __future__ import annotations

@@ -60,9 +60,9 @@ def test_a_truncated_result_is_an_error_and_the_scan_is_incomplete(
     getattr(emulator.faults, fault).add("resources")
     snapshot = collect(emulator)
     [error] = snapshot.errors
-    assert (
-        (error["source"] == "resource-graph:resources" and "truncated" in error["error"]) or "missing" in error["error"]
-    )
+    assert (error["source"] == "resource-graph:resources" and "truncated" in error["error"]) or "missing" in error[
+        "error"
+    ]
     assert snapshot.resources == []  # none of the scope's rows passed off as all of them
     assert scan_exit(emulator, tmp_path) in (1, 3)  # gaps in declared evidence still count; never 0
     result = json.loads((tmp_path / "out" / "result.json").read_text())

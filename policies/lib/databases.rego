@@ -10,92 +10,107 @@ import data.drready.lib
 
 # ARM replicationRole values of a read replica: PostgreSQL uses AsyncReplica/GeoAsyncReplica,
 # MySQL uses Replica.
-replica_roles := {"AsyncReplica", "GeoAsyncReplica", "Replica"}
+_replica_roles := {"AsyncReplica", "GeoAsyncReplica", "Replica"}
 
-prop(r, path) := object.get(r, array.concat(["properties"], path), null)
+_is_replica(r) if lib.prop(r, ["replicationRole"]) in _replica_roles
 
-is_replica(r) if prop(r, ["replicationRole"]) in replica_roles
-
-replicas_in_secondary(r) := [s.id |
+_replicas_in_secondary(r) := [s.id |
 	some s in lib.resources_of(lower(r.type))
-	is_replica(s)
+	_is_replica(s)
 	lower(object.get(s, ["properties", "sourceServerResourceId"], "")) == lower(r.id)
 	lib.in_secondary(s)
 ]
 
-geo_backup_lands_in_secondary(r) if {
-	prop(r, ["backup", "geoRedundantBackup"]) == "Enabled"
+_geo_backup_lands_in_secondary(r) if {
+	lib.prop(r, ["backup", "geoRedundantBackup"]) == "Enabled"
 	lib.azure_pair(lib.region(r)) == input.stamp.secondary_region
 }
 
-evidence(r) := {
-	"properties.replicationRole": prop(r, ["replicationRole"]),
-	"properties.backup.geoRedundantBackup": prop(r, ["backup", "geoRedundantBackup"]),
-	"properties.highAvailability.mode": prop(r, ["highAvailability", "mode"]),
-	"replicas in secondary": replicas_in_secondary(r),
+_evidence(r) := {
+	"properties.replicationRole": lib.prop(r, ["replicationRole"]),
+	"properties.backup.geoRedundantBackup": lib.prop(r, ["backup", "geoRedundantBackup"]),
+	"properties.highAvailability.mode": lib.prop(r, ["highAvailability", "mode"]),
+	"replicas in secondary": _replicas_in_secondary(r),
 }
 
 # Messages use concat, not sprintf, around `what` and `cli`: rego-cpp 1.5.2 keeps the quotes of a
 # literal string passed as a function argument when sprintf formats it.
-no_copy(r, cli) := [] if {
-	count(replicas_in_secondary(r)) > 0
+_no_copy(r, cli) := [] if {
+	count(_replicas_in_secondary(r)) > 0
 } else := [] if {
-	geo_backup_lands_in_secondary(r)
+	_geo_backup_lands_in_secondary(r)
 } else := [concat("", [
 	sprintf("create a read replica in %s (az ", [input.stamp.secondary_region]),
 	cli,
 	sprintf(
-		" flexible-server replica create --replica-name <name> -g %s --source-server %s --location %s); geo-redundant backup only helps when the secondary is the Azure pair and can only be set at server creation",
+		" flexible-server replica create --replica-name <name> -g %s --source-server %s --location %s)",
 		[lib.resource_group(r), lib.name_of(r), input.stamp.secondary_region],
 	),
+	"; geo-redundant backup only helps when the secondary is the Azure pair and can only be set at server creation",
 ])]
 
 # Undefined when the region's zone support is unknown: the finding is then unknown, not a pass.
-no_zone_ha(r, cli) := [] if {
+_no_zone_ha(r, cli) := [] if {
 	lib.no_zones(lib.region(r))
 } else := [] if {
 	lib.zone_region(lib.region(r))
-	prop(r, ["highAvailability", "mode"]) == "ZoneRedundant"
-} else := [concat("", ["set highAvailability.mode to ZoneRedundant (az ", cli, " flexible-server update --high-availability ZoneRedundant)"])] if {
+	lib.prop(r, ["highAvailability", "mode"]) == "ZoneRedundant"
+} else := [concat("", [
+	"set highAvailability.mode to ZoneRedundant (az ",
+	cli,
+	" flexible-server update --high-availability ZoneRedundant)",
+])] if {
 	lib.zone_region(lib.region(r))
 }
 
-server_gaps(r, cli) := array.concat(no_copy(r, cli), no_zone_ha(r, cli))
+server_gaps(r, cli) := array.concat(_no_copy(r, cli), _no_zone_ha(r, cli))
 
 # The recovery mechanism of a server: pg_/mysql_ replica promotion, geo-restore, or none.
-server_mechanism(r, cli) := concat("", [mechanism_prefix[cli], "_replica_promote"]) if {
-	count(replicas_in_secondary(r)) > 0
-} else := concat("", [mechanism_prefix[cli], "_geo_restore"]) if {
-	geo_backup_lands_in_secondary(r)
+_server_mechanism(r, cli) := concat("", [_mechanism_prefix[cli], "_replica_promote"]) if {
+	count(_replicas_in_secondary(r)) > 0
+} else := concat("", [_mechanism_prefix[cli], "_geo_restore"]) if {
+	_geo_backup_lands_in_secondary(r)
 } else := "none"
 
-mechanism_prefix := {"postgres": "pg", "mysql": "mysql"}
+_mechanism_prefix := {"postgres": "pg", "mysql": "mysql"}
 
 # The result for one server, with its recovery mechanism; `what` names the engine ("PostgreSQL").
-server_result(r, what, cli) := lib.with_mechanism(server_assessment(r, what, cli), server_mechanism(r, cli))
+server_result(r, what, cli) := lib.with_mechanism(_server_assessment(r, what, cli), _server_mechanism(r, cli))
 
-server_assessment(r, what, cli) := lib.result(
+_server_assessment(r, what, cli) := lib.result(
 	r, "not_applicable",
-	sprintf("%s is a read replica of %s: it is assessed through its source server", [lib.name_of(r), prop(r, ["sourceServerResourceId"])]),
-	evidence(r),
+	sprintf(
+		"%s is a read replica of %s: it is assessed through its source server",
+		[lib.name_of(r), lib.prop(r, ["sourceServerResourceId"])],
+	),
+	_evidence(r),
 ) if {
-	is_replica(r)
-} else := lib.result(r, "not_applicable", lib.counterpart_message(r), evidence(r)) if {
+	_is_replica(r)
+} else := lib.result(r, "not_applicable", lib.counterpart_message(r), _evidence(r)) if {
 	lib.in_secondary(r)
 } else := lib.result(
 	r, "pass",
-	concat("", [what, sprintf(" server %s can be recovered in %s and is zone-redundant where zones exist", [lib.name_of(r), input.stamp.secondary_region])]),
-	evidence(r),
+	concat("", [
+		what,
+		sprintf(
+			" server %s can be recovered in %s and is zone-redundant where zones exist",
+			[lib.name_of(r), input.stamp.secondary_region],
+		),
+	]),
+	_evidence(r),
 ) if {
 	count(server_gaps(r, cli)) == 0
 } else := lib.result(
 	r, "fail",
 	concat("", [
 		what,
-		sprintf(" server %s cannot be recovered in %v after losing %s: ", [lib.name_of(r), input.stamp.secondary_region, r.location]),
+		sprintf(
+			" server %s cannot be recovered in %v after losing %s: ",
+			[lib.name_of(r), input.stamp.secondary_region, r.location],
+		),
 		concat("; ", server_gaps(r, cli)),
 	]),
-	evidence(r),
+	_evidence(r),
 )
 
 # For controls that only need to know whether a server is recoverable.

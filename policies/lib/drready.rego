@@ -14,7 +14,7 @@ package drready.lib
 # The stamp's resources of one ARM type. Types are compared in lower case because ARM spells
 # some both ways (Microsoft.ContainerService/ManagedClusters).
 resources_of(t) := object.get(input.by_type, t, []) if {
-	has_index
+	_has_index
 } else := [r | some r in input.resources; lower(r.type) == t]
 
 # "East US 2", "eastus2" and "EastUS2" all name eastus2.
@@ -73,6 +73,17 @@ result(r, status, message, evidence) := {
 # Stamp-level controls report against this reference instead of a resource id.
 stamp_ref := sprintf("stamp/%s", [input.stamp.name])
 
+# The result of a stamp-level control (METADATA custom.scope: stamp), reported against stamp_ref.
+stamp_result(status, message, evidence) := {
+	"resource": stamp_ref,
+	"status": status,
+	"message": message,
+	"evidence": evidence,
+}
+
+# A result whose gap counts at another severity than the control's (DR-REG-01's informational case).
+with_severity(result, severity) := object.union(result, {"severity": severity})
+
 counterpart_message(r) := sprintf(
 	"%s is in the secondary region %s: it is assessed as the counterpart of a primary resource",
 	[name_of(r), input.stamp.secondary_region],
@@ -80,7 +91,7 @@ counterpart_message(r) := sprintf(
 
 # Results may also say `unknown` when the control knows what it lacks (a child resource that was not
 # collected, a declared file that is absent); it is never a pass.
-unknown(r, message) := {"resource": r.id, "status": "unknown", "message": message, "evidence": {}}
+unknown(r, message) := result(r, "unknown", message, {})
 
 # Child resources fetched from ARM outside Resource Graph, keyed by the parent's lower-case id and
 # kind (integrationRuntimes, deployments, backends, originGroups, origins, backupInstances,
@@ -93,9 +104,9 @@ children(r, kind) := c if {
 # The secondary counterpart of a primary resource, from the pairs computed in Python
 # (dr-pair tag, or the name with the region token swapped).
 counterpart(r) := r.drready.counterpart if {
-	has_index
+	_has_index
 } else := s if {
-	not has_index
+	not _has_index
 	some p in input.pairs
 	lower(p.primary) == lower(r.id)
 	p.secondary != null
@@ -106,52 +117,52 @@ counterpart(r) := r.drready.counterpart if {
 counterpart_id(id) := lower(counterpart(by_id(id)).id)
 
 by_id(id) := r if {
-	has_index
+	_has_index
 	at := object.get(input.index, lower(id), null)
 	is_array(at)
 	r := object.get(input.by_type, at, null)
 	r != null
 } else := r if {
-	not has_index
+	not _has_index
 	some r in input.resources
 	lower(r.id) == lower(id)
 }
 
 # A helper rule, not `not is_object(input.index)`: OPA makes that negation undefined when input.index
 # is absent.
-has_index if is_object(input.index)
+_has_index if is_object(input.index)
 
 in_secondary_of_type(t) := [r | some r in resources_of(t); in_secondary(r)]
 
 # "1.29.4" -> [1, 29, 4]; non-numeric parts count as 0.
-version_parts(v) := [n | some p in split(sprintf("%v", [v]), "."); n := to_number_or_zero(p)]
+_version_parts(v) := [n | some p in split(sprintf("%v", [v]), "."); n := _to_number_or_zero(p)]
 
-to_number_or_zero(s) := to_number(s) if regex.match(`^[0-9]+$`, s)
+_to_number_or_zero(s) := to_number(s) if regex.match(`^[0-9]+$`, s)
 
 else := 0
 
 # True when version a >= b, compared part by part ("3.2" >= "3.10" is false).
 version_at_least(a, b) if {
-	pa := array.slice(array.concat(version_parts(a), [0, 0, 0]), 0, 3)
-	pb := array.slice(array.concat(version_parts(b), [0, 0, 0]), 0, 3)
+	pa := array.slice(array.concat(_version_parts(a), [0, 0, 0]), 0, 3)
+	pb := array.slice(array.concat(_version_parts(b), [0, 0, 0]), 0, 3)
 	differing := [k | some k in [0, 1, 2]; pa[k] != pb[k]]
-	version_not_lower(pa, pb, differing)
+	_version_not_lower(pa, pb, differing)
 }
 
-version_not_lower(_, _, differing) if count(differing) == 0
+_version_not_lower(_, _, differing) if count(differing) == 0
 
-version_not_lower(pa, pb, differing) if pa[differing[0]] > pb[differing[0]]
+_version_not_lower(pa, pb, differing) if pa[differing[0]] > pb[differing[0]]
 
 minor_version(v) := concat(".", array.slice(split(sprintf("%v", [v]), "."), 0, 2))
 
 geo_storage_skus := {"Standard_GRS", "Standard_RAGRS", "Standard_GZRS", "Standard_RAGZRS"}
 
-tag(r, key) := v if {
+_tag(r, key) := v if {
 	some k, v in object.get(r, "tags", {})
 	lower(k) == lower(key)
 }
 
-role(r) := tag(r, "drready-role")
+_role(r) := _tag(r, "drready-role")
 
 not_primary_message(r) := sprintf(
 	"%s is not in the primary region %s: parity is assessed from the primary side",
@@ -159,9 +170,7 @@ not_primary_message(r) := sprintf(
 )
 
 # A result that rests on declared (not observed) evidence says so.
-declared_result(status, message, evidence) := {
-	"resource": stamp_ref, "status": status, "message": message, "evidence": evidence, "declared": true,
-}
+declared_result(status, message, evidence) := object.union(stamp_result(status, message, evidence), {"declared": true})
 
 no_counterpart_message(r, what) := concat("", [
 	sprintf("%s has no counterpart in %v: ", [name_of(r), input.stamp.secondary_region]),
@@ -169,9 +178,9 @@ no_counterpart_message(r, what) := concat("", [
 	" (pair them with the same dr-pair tag, or name the secondary with the region token swapped)",
 ])
 
-# Use `not has_role(r, x)` rather than `not role(r) == x`: OPA treats the undefined call inside the
+# Use `not has_role(r, x)` rather than `not _role(r) == x`: OPA treats the undefined call inside the
 # negation as undefined (the rule fails) where rego-cpp treats it as false (the negation holds).
-has_role(r, value) if role(r) == value
+has_role(r, value) if _role(r) == value
 
 # A URL path that is more than "/" (health probes, health checks). Safe on null: rego-cpp's strict
 # built-in errors make count(null) an error where OPA would make it undefined.
@@ -185,6 +194,9 @@ real_path(p) if {
 list_or_empty(x) := x if is_array(x)
 
 else := []
+
+# A value under the resource's `properties`, or null: prop(r, ["backup", "geoRedundantBackup"]).
+prop(r, path) := object.get(r, array.concat(["properties"], path), null)
 
 # Declared evidence the stamp's files provide (Python passes null when a file is not named).
 declared(name) := input.declared[name] if is_object(input.declared[name])

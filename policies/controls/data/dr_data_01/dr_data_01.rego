@@ -14,7 +14,8 @@
 #   stamps: [data, genai]
 #   resource_types: [microsoft.databricks/workspaces]
 #   mechanism: workspace_redeploy
-#   recovery: {step: databricks, label: Resume Databricks jobs, phase: compute, lists: primary, mechanism: workspace_redeploy}
+#   recovery: {step: databricks, label: Resume Databricks jobs, phase: compute, lists: primary,
+#     mechanism: workspace_redeploy}
 #   plan:
 #     azurerm_databricks_workspace:
 #       type: Microsoft.Databricks/workspaces
@@ -27,31 +28,50 @@ package drready.controls.data.dr_data_01
 
 import data.drready.lib
 
-results := [workspace_result(r) | some r in lib.resources_of("microsoft.databricks/workspaces")]
+results := [_workspace_result(r) | some r in lib.resources_of("microsoft.databricks/workspaces")]
 
-sku(r) := object.get(r, ["sku", "name"], null)
+_sku(r) := object.get(r, ["sku", "name"], null)
 
-vnet_injected(r) if object.get(r, ["properties", "parameters", "customVirtualNetworkId", "value"], "") != ""
+_vnet_id(r) := object.get(r, ["properties", "parameters", "customVirtualNetworkId", "value"], null)
 
-standby(r) := s if {
+_vnet_injected(r) if object.get(r, ["properties", "parameters", "customVirtualNetworkId", "value"], "") != ""
+
+_standby(r) := s if {
 	s := lib.counterpart(r)
 } else := lib.in_secondary_of_type("microsoft.databricks/workspaces")[0]
 
-standby_gaps(r, s) := array.concat(
-	[sprintf("its standby %s is %v, not %v", [s.name, sku(s), sku(r)]) | sku(s) != sku(r)],
-	[sprintf("it is VNet-injected but its standby %s is not", [s.name]) | vnet_injected(r); not vnet_injected(s)],
+_standby_gaps(r, s) := array.concat(
+	[sprintf("its standby %s is %v, not %v", [s.name, _sku(s), _sku(r)]) | _sku(s) != _sku(r)],
+	[sprintf("it is VNet-injected but its standby %s is not", [s.name]) | _vnet_injected(r); not _vnet_injected(s)],
 )
 
-evidence(r) := {"sku.name": sku(r), "properties.parameters.customVirtualNetworkId.value": object.get(r, ["properties", "parameters", "customVirtualNetworkId", "value"], null)}
+_evidence(r) := {"sku.name": _sku(r), "properties.parameters.customVirtualNetworkId.value": _vnet_id(r)}
 
-workspace_result(r) := lib.result(r, "not_applicable", lib.not_primary_message(r), evidence(r)) if {
+_workspace_result(r) := lib.result(r, "not_applicable", lib.not_primary_message(r), _evidence(r)) if {
 	not lib.in_primary(r)
 } else := lib.result(
 	r, "fail",
-	sprintf("Databricks workspace %s has no workspace in %v to fail over to: create one (same SKU, VNet-injected like the primary) and sync jobs, notebooks and Unity Catalog data to it", [lib.name_of(r), input.stamp.secondary_region]),
-	evidence(r),
+	concat("", [
+		sprintf(
+			"Databricks workspace %s has no workspace in %v to fail over to: ",
+			[lib.name_of(r), input.stamp.secondary_region],
+		),
+		"create one (same SKU, VNet-injected like the primary) and sync jobs, notebooks and Unity Catalog data to it",
+	]),
+	_evidence(r),
 ) if {
-	not standby(r)
-} else := lib.result(r, "fail", concat("", [sprintf("Databricks workspace %s: ", [lib.name_of(r)]), concat("; ", standby_gaps(r, standby(r)))]), evidence(r)) if {
-	count(standby_gaps(r, standby(r))) > 0
-} else := lib.result(r, "pass", sprintf("Databricks workspace %s has standby %s in %s", [lib.name_of(r), standby(r).name, input.stamp.secondary_region]), evidence(r))
+	not _standby(r)
+} else := lib.result(
+	r, "fail",
+	concat("", [sprintf("Databricks workspace %s: ", [lib.name_of(r)]), concat("; ", _standby_gaps(r, _standby(r)))]),
+	_evidence(r),
+) if {
+	count(_standby_gaps(r, _standby(r))) > 0
+} else := lib.result(
+	r, "pass",
+	sprintf(
+		"Databricks workspace %s has standby %s in %s",
+		[lib.name_of(r), _standby(r).name, input.stamp.secondary_region],
+	),
+	_evidence(r),
+)

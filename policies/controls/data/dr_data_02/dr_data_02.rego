@@ -27,25 +27,41 @@ package drready.controls.data.dr_data_02
 
 import data.drready.lib
 
-git_types := {"FactoryVSTSConfiguration", "FactoryGitHubConfiguration"}
+_git_types := {"FactoryVSTSConfiguration", "FactoryGitHubConfiguration"}
 
-results := [factory_result(r) | some r in lib.resources_of("microsoft.datafactory/factories")]
+results := [_factory_result(r) | some r in lib.resources_of("microsoft.datafactory/factories")]
 
-repo_type(r) := object.get(r, ["properties", "repoConfiguration", "type"], null)
+_repo_type(r) := object.get(r, ["properties", "repoConfiguration", "type"], null)
 
-standby(r) if lib.counterpart(r)
+_standby(r) if lib.counterpart(r)
 
-standby(_) if count(lib.in_secondary_of_type("microsoft.datafactory/factories")) > 0
+_standby(_) if count(lib.in_secondary_of_type("microsoft.datafactory/factories")) > 0
 
-gaps(r) := array.concat(
-	[sprintf("no Git repoConfiguration (found %v): connect it to GitHub or Azure DevOps so it can be redeployed", [repo_type(r)]) | not repo_type(r) in git_types],
-	[sprintf("no factory in %v to redeploy into", [input.stamp.secondary_region]) | not standby(r)],
+_gaps(r) := array.concat(
+	[concat("", [
+		sprintf("no Git repoConfiguration (found %v): ", [_repo_type(r)]),
+		"connect it to GitHub or Azure DevOps so it can be redeployed",
+	]) |
+		not _repo_type(r) in _git_types
+	],
+	[sprintf("no factory in %v to redeploy into", [input.stamp.secondary_region]) | not _standby(r)],
 )
 
-evidence(r) := {"properties.repoConfiguration.type": repo_type(r)}
+_evidence(r) := {"properties.repoConfiguration.type": _repo_type(r)}
 
-factory_result(r) := lib.result(r, "not_applicable", lib.not_primary_message(r), evidence(r)) if {
+_factory_result(r) := lib.result(r, "not_applicable", lib.not_primary_message(r), _evidence(r)) if {
 	not lib.in_primary(r)
-} else := lib.result(r, "fail", concat("", [sprintf("Data Factory %s: ", [lib.name_of(r)]), concat("; ", gaps(r))]), evidence(r)) if {
-	count(gaps(r)) > 0
-} else := lib.result(r, "pass", sprintf("Data Factory %s is in Git (%s) and has a factory to redeploy into in %s", [lib.name_of(r), repo_type(r), input.stamp.secondary_region]), evidence(r))
+} else := lib.result(
+	r, "fail",
+	concat("", [sprintf("Data Factory %s: ", [lib.name_of(r)]), concat("; ", _gaps(r))]),
+	_evidence(r),
+) if {
+	count(_gaps(r)) > 0
+} else := lib.result(
+	r, "pass",
+	sprintf(
+		"Data Factory %s is in Git (%s) and has a factory to redeploy into in %s",
+		[lib.name_of(r), _repo_type(r), input.stamp.secondary_region],
+	),
+	_evidence(r),
+)

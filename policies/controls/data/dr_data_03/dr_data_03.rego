@@ -7,7 +7,8 @@
 #   whose status was not collected is unknown. Microsoft-managed Data Factory failover does not cover
 #   self-hosted runtimes.
 # related_resources:
-#   - ref: https://learn.microsoft.com/azure/data-factory/create-self-hosted-integration-runtime#high-availability-and-scalability
+#   - ref: "https://learn.microsoft.com/azure/data-factory/\
+#       create-self-hosted-integration-runtime#high-availability-and-scalability"
 #     description: Self-hosted integration runtime high availability
 #   - ref: https://learn.microsoft.com/azure/reliability/reliability-data-factory
 #     description: Reliability in Azure Data Factory
@@ -35,54 +36,79 @@ package drready.controls.data.dr_data_03
 
 import data.drready.lib
 
-results := [shir_result(r) | some r in lib.resources_of("microsoft.datafactory/factories")]
+results := [_shir_result(r) | some r in lib.resources_of("microsoft.datafactory/factories")]
 
-self_hosted(f) := [ir | some ir in lib.children(f, "integrationRuntimes"); ir.properties.type == "SelfHosted"]
+_self_hosted(f) := [ir | some ir in lib.children(f, "integrationRuntimes"); ir.properties.type == "SelfHosted"]
 
 # getStatus returns typeProperties.nodes over REST; SDKs flatten it to properties.nodes.
-nodes(ir) := object.get(ir, ["properties", "typeProperties", "nodes"], object.get(ir, ["properties", "nodes"], []))
+_nodes(ir) := object.get(ir, ["properties", "typeProperties", "nodes"], object.get(ir, ["properties", "nodes"], []))
 
-online(ir) := count([n | some n in nodes(ir); n.status == "Online"])
+_online(ir) := count([n | some n in _nodes(ir); n.status == "Online"])
 
-weak(f) := [sprintf("%s has %d online node(s)", [ir.name, online(ir)]) | some ir in self_hosted(f); online(ir) < 2]
+_weak(f) := [sprintf("%s has %d online node(s)", [ir.name, _online(ir)]) | some ir in _self_hosted(f); _online(ir) < 2]
 
-standby_factories := [s | some s in lib.in_secondary_of_type("microsoft.datafactory/factories")]
+_standby_factories := [s | some s in lib.in_secondary_of_type("microsoft.datafactory/factories")]
 
-standby_ready if {
-	some s in standby_factories
-	some ir in self_hosted(s)
-	count(nodes(ir)) >= 1
+_standby_ready if {
+	some s in _standby_factories
+	some ir in _self_hosted(s)
+	count(_nodes(ir)) >= 1
 }
 
-standby_known if {
-	some s in standby_factories
+_standby_known if {
+	some s in _standby_factories
 	lib.children(s, "integrationRuntimes")
 }
 
-gaps(r) := array.concat(
-	weak(r),
-	[sprintf("no factory in %v has a self-hosted runtime with a registered node", [input.stamp.secondary_region]) | standby_known; not standby_ready],
+_gaps(r) := array.concat(
+	_weak(r),
+	[sprintf("no factory in %v has a self-hosted runtime with a registered node", [input.stamp.secondary_region]) |
+		_standby_known
+		not _standby_ready
+	],
 )
 
-evidence(r) := {"self-hosted runtimes": [{"name": ir.name, "nodes": count(nodes(ir)), "online": online(ir)} | some ir in self_hosted(r)]}
+_evidence(r) := {"self-hosted runtimes": [{"name": ir.name, "nodes": count(_nodes(ir)), "online": _online(ir)} |
+	some ir in _self_hosted(r)
+]}
 
-shir_result(r) := lib.result(r, "not_applicable", lib.not_primary_message(r), {}) if {
+_shir_result(r) := lib.result(r, "not_applicable", lib.not_primary_message(r), {}) if {
 	not lib.in_primary(r)
-} else := lib.unknown(r, sprintf("Data Factory %s: integration runtime status was not collected (ARM getStatus)", [lib.name_of(r)])) if {
+} else := lib.unknown(
+	r,
+	sprintf("Data Factory %s: integration runtime status was not collected (ARM getStatus)", [lib.name_of(r)]),
+) if {
 	not lib.children(r, "integrationRuntimes")
-} else := lib.result(r, "not_applicable", sprintf("Data Factory %s has no self-hosted integration runtime", [lib.name_of(r)]), {}) if {
-	count(self_hosted(r)) == 0
-} else := lib.unknown(r, sprintf("Data Factory %s: the secondary factory's integration runtimes were not collected", [lib.name_of(r)])) if {
-	count(standby_factories) > 0
-	not standby_known
+} else := lib.result(
+	r, "not_applicable",
+	sprintf("Data Factory %s has no self-hosted integration runtime", [lib.name_of(r)]),
+	{},
+) if {
+	count(_self_hosted(r)) == 0
+} else := lib.unknown(
+	r,
+	sprintf("Data Factory %s: the secondary factory's integration runtimes were not collected", [lib.name_of(r)]),
+) if {
+	count(_standby_factories) > 0
+	not _standby_known
 } else := lib.result(
 	r, "fail",
 	concat("", [
 		sprintf("Data Factory %s: ", [lib.name_of(r)]),
-		concat("; ", array.concat(gaps(r), [sprintf("no factory in %v", [input.stamp.secondary_region]) | count(standby_factories) == 0])),
+		concat("; ", array.concat(
+			_gaps(r),
+			[sprintf("no factory in %v", [input.stamp.secondary_region]) | count(_standby_factories) == 0],
+		)),
 		". Register more nodes (up to 4) on separate machines, ideally in separate zones",
 	]),
-	evidence(r),
+	_evidence(r),
 ) if {
-	count(array.concat(gaps(r), [1 | count(standby_factories) == 0])) > 0
-} else := lib.result(r, "pass", sprintf("Data Factory %s: every self-hosted runtime has at least 2 online nodes and %s has one ready", [lib.name_of(r), input.stamp.secondary_region]), evidence(r))
+	count(array.concat(_gaps(r), [1 | count(_standby_factories) == 0])) > 0
+} else := lib.result(
+	r, "pass",
+	sprintf(
+		"Data Factory %s: every self-hosted runtime has at least 2 online nodes and %s has one ready",
+		[lib.name_of(r), input.stamp.secondary_region],
+	),
+	_evidence(r),
+)

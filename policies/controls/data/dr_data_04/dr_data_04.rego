@@ -19,7 +19,9 @@
 #   recovery: {step: data, label: Fail over lake storage, phase: data, per_resource: true}
 #   remediation:
 #     summary: Make the lake storage account read-access geo-zone-redundant (RA-GZRS)
-#     command: az storage account update -n {name} -g {resource_group} --subscription {subscription} --sku Standard_RAGZRS
+#     command: >-
+#       az storage account update -n {name} -g {resource_group} --subscription {subscription}
+#       --sku Standard_RAGZRS
 #   plan:
 #     azurerm_storage_account:
 #       type: Microsoft.Storage/storageAccounts
@@ -31,25 +33,36 @@ package drready.controls.data.dr_data_04
 
 import data.drready.lib
 
-results := [lib.with_mechanism(lake_result(r), lib.storage_mechanism(sku(r))) | some r in lib.resources_of("microsoft.storage/storageaccounts")]
+results := [lib.with_mechanism(_lake_result(r), lib.storage_mechanism(_sku(r))) |
+	some r in lib.resources_of("microsoft.storage/storageaccounts")
+]
 
-sku(r) := object.get(r, ["sku", "name"], null)
+_sku(r) := object.get(r, ["sku", "name"], null)
 
-evidence(r) := {"sku.name": sku(r), "properties.isHnsEnabled": object.get(r, ["properties", "isHnsEnabled"], null)}
+_evidence(r) := {"sku.name": _sku(r), "properties.isHnsEnabled": object.get(r, ["properties", "isHnsEnabled"], null)}
 
-lake_result(r) := lib.result(r, "not_applicable", lib.counterpart_message(r), evidence(r)) if {
+_lake_result(r) := lib.result(r, "not_applicable", lib.counterpart_message(r), _evidence(r)) if {
 	lib.in_secondary(r)
 } else := lib.result(
 	r, "pass",
-	sprintf("Storage account %s is %s: geo-replicated with a typical RPO under 15 minutes (no SLA without Geo Priority Replication)", [lib.name_of(r), sku(r)]),
-	evidence(r),
+	concat("", [
+		sprintf("Storage account %s is %s: ", [lib.name_of(r), _sku(r)]),
+		"geo-replicated with a typical RPO under 15 minutes (no SLA without Geo Priority Replication)",
+	]),
+	_evidence(r),
 ) if {
-	sku(r) in lib.geo_storage_skus
+	_sku(r) in lib.geo_storage_skus
 } else := lib.result(
 	r, "fail",
-	sprintf(
-		"Storage account %s is %v: its data has no copy outside %s, so the RPO for a region loss is unbounded. Set sku.name to Standard_RAGZRS (az storage account update -n %s -g %s --sku Standard_RAGZRS)",
-		[lib.name_of(r), sku(r), r.location, lib.name_of(r), lib.resource_group(r)],
-	),
-	evidence(r),
+	concat("", [
+		sprintf(
+			"Storage account %s is %v: its data has no copy outside %s, so the RPO for a region loss is unbounded. ",
+			[lib.name_of(r), _sku(r), r.location],
+		),
+		sprintf(
+			"Set sku.name to Standard_RAGZRS (az storage account update -n %s -g %s --sku Standard_RAGZRS)",
+			[lib.name_of(r), lib.resource_group(r)],
+		),
+	]),
+	_evidence(r),
 )

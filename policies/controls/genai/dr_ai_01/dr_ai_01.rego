@@ -26,22 +26,22 @@ package drready.controls.genai.dr_ai_01
 
 import data.drready.lib
 
-gateway := lib.declared("model_gateway")
+_gateway := lib.declared("model_gateway")
 
-max_retries := 10
+_max_retries := 10
 
-elsewhere(route, fb) if fb.provider != route.provider
+_elsewhere(route, fb) if fb.provider != route.provider
 
-elsewhere(route, fb) if {
+_elsewhere(route, fb) if {
 	fb.region != null
 	route.region != null
 	lib.norm_region(fb.region) != lib.norm_region(route.region)
 }
 
-route_gaps(route) := array.concat(
+_route_gaps(route) := array.concat(
 	array.concat(
-		["no fallback in another region or provider" | not some_fallback_elsewhere(route)],
-		[sprintf("retries are not bounded (max %v)", [object.get(route, ["retries", "max"], null)]) | not bounded(route)],
+		["no fallback in another region or provider" | not _some_fallback_elsewhere(route)],
+		[sprintf("retries are not bounded (max %v)", [object.get(route, ["retries", "max"], null)]) | not _bounded(route)],
 	),
 	array.concat(
 		["no timeout" | object.get(route, "timeout_seconds", 0) <= 0],
@@ -49,28 +49,45 @@ route_gaps(route) := array.concat(
 	),
 )
 
-some_fallback_elsewhere(route) if {
+_some_fallback_elsewhere(route) if {
 	some fb in object.get(route, "fallbacks", [])
-	elsewhere(route, fb)
+	_elsewhere(route, fb)
 }
 
-bounded(route) if {
+_bounded(route) if {
 	n := route.retries.max
 	is_number(n)
-	n <= max_retries
+	n <= _max_retries
 }
 
-failing := [concat("", ["route ", route.name, ": ", concat(", ", route_gaps(route))]) |
-	some route in gateway.routes
-	count(route_gaps(route)) > 0
+_failing := [concat("", ["route ", route.name, ": ", concat(", ", _route_gaps(route))]) |
+	some route in _gateway.routes
+	count(_route_gaps(route)) > 0
 ]
 
-evidence := {"routes": count(lib.list_or_empty(object.get(gateway, "routes", []))), "source": object.get(gateway, "source", null)}
+_evidence := {
+	"routes": count(lib.list_or_empty(object.get(_gateway, "routes", []))),
+	"source": object.get(_gateway, "source", null),
+}
 
-results := [lib.declared_result("unknown", sprintf("No model-gateway configuration is declared for stamp %s: fallback behaviour is unknown (name it under stamps[].declared.model_gateway in drready.yaml)", [input.stamp.name]), {})] if {
+results := [lib.declared_result(
+	"unknown",
+	concat("", [
+		sprintf("No model-gateway configuration is declared for stamp %s: ", [input.stamp.name]),
+		"fallback behaviour is unknown (name it under stamps[].declared.model_gateway in drready.yaml)",
+	]),
+	{},
+)] if {
 	not lib.declared("model_gateway")
-} else := [lib.declared_result("not_applicable", "The declared model gateway has no routes", evidence)] if {
-	count(gateway.routes) == 0
-} else := [lib.declared_result("fail", concat("", ["Model gateway: ", concat("; ", failing)]), evidence)] if {
-	count(failing) > 0
-} else := [lib.declared_result("pass", sprintf("All %d model route(s) fail over to another region or provider with bounded retries, timeouts and circuit breakers", [count(gateway.routes)]), evidence)]
+} else := [lib.declared_result("not_applicable", "The declared model gateway has no routes", _evidence)] if {
+	count(_gateway.routes) == 0
+} else := [lib.declared_result("fail", concat("", ["Model gateway: ", concat("; ", _failing)]), _evidence)] if {
+	count(_failing) > 0
+} else := [lib.declared_result(
+	"pass",
+	sprintf(
+		"All %d model route(s) fail over to another region or provider with bounded retries, timeouts and circuit breakers",
+		[count(_gateway.routes)],
+	),
+	_evidence,
+)]

@@ -26,51 +26,73 @@ package drready.controls.genai.dr_ai_02
 
 import data.drready.lib
 
-model_kinds := {"OpenAI", "AIServices"}
+_model_kinds := {"OpenAI", "AIServices"}
 
-accounts := lib.resources_of("microsoft.cognitiveservices/accounts")
+_accounts := lib.resources_of("microsoft.cognitiveservices/accounts")
 
-results := [account_result(r) | some r in accounts]
+results := [_account_result(r) | some r in _accounts]
 
-multi_region_sku(d) if startswith(object.get(d, ["sku", "name"], ""), "Global")
+_multi_region_sku(d) if startswith(object.get(d, ["sku", "name"], ""), "Global")
 
-multi_region_sku(d) if startswith(object.get(d, ["sku", "name"], ""), "DataZone")
+_multi_region_sku(d) if startswith(object.get(d, ["sku", "name"], ""), "DataZone")
 
-regional_models(r) := {d.properties.model.name | some d in lib.children(r, "deployments"); not multi_region_sku(d)}
+_regional_models(r) := {d.properties.model.name | some d in lib.children(r, "deployments"); not _multi_region_sku(d)}
 
-secondary_accounts := [a | some a in accounts; lib.in_secondary(a); a.kind in model_kinds]
+_secondary_accounts := [a | some a in _accounts; lib.in_secondary(a); a.kind in _model_kinds]
 
-secondary_models := {d.properties.model.name | some a in secondary_accounts; some d in lib.children(a, "deployments")}
+_secondary_models contains d.properties.model.name if {
+	some a in _secondary_accounts
+	some d in lib.children(a, "deployments")
+}
 
-uncovered(r) := sort([m | some m in regional_models(r); not m in secondary_models])
+_uncovered(r) := sort([m | some m in _regional_models(r); not m in _secondary_models])
 
-secondary_collected if {
-	every a in secondary_accounts {
+_secondary_collected if {
+	every a in _secondary_accounts {
 		lib.children(a, "deployments")
 	}
 }
 
-evidence(r) := {
-	"deployments": [{"model": d.properties.model.name, "sku.name": object.get(d, ["sku", "name"], null)} | some d in lib.children(r, "deployments")],
-	"models in secondary": secondary_models,
+_evidence(r) := {
+	"deployments": [{"model": d.properties.model.name, "sku.name": object.get(d, ["sku", "name"], null)} |
+		some d in lib.children(r, "deployments")
+	],
+	"models in secondary": _secondary_models,
 }
 
-account_result(r) := lib.result(r, "not_applicable", sprintf("%s is a %v account, not a model endpoint", [lib.name_of(r), object.get(r, "kind", null)]), {"kind": object.get(r, "kind", null)}) if {
-	not object.get(r, "kind", "") in model_kinds
+_account_result(r) := lib.result(
+	r, "not_applicable",
+	sprintf("%s is a %v account, not a model endpoint", [lib.name_of(r), object.get(r, "kind", null)]),
+	{"kind": object.get(r, "kind", null)},
+) if {
+	not object.get(r, "kind", "") in _model_kinds
 } else := lib.result(r, "not_applicable", lib.counterpart_message(r), {}) if {
 	lib.in_secondary(r)
-} else := lib.unknown(r, sprintf("Azure OpenAI account %s: deployments were not collected (ARM, not Resource Graph)", [lib.name_of(r)])) if {
+} else := lib.unknown(
+	r,
+	sprintf("Azure OpenAI account %s: deployments were not collected (ARM, not Resource Graph)", [lib.name_of(r)]),
+) if {
 	not lib.children(r, "deployments")
-} else := lib.unknown(r, sprintf("Azure OpenAI account %s: the secondary accounts' deployments were not collected", [lib.name_of(r)])) if {
-	not secondary_collected
+} else := lib.unknown(
+	r,
+	sprintf("Azure OpenAI account %s: the secondary accounts' deployments were not collected", [lib.name_of(r)]),
+) if {
+	not _secondary_collected
 } else := lib.result(
 	r, "fail",
 	concat("", [
 		sprintf("Azure OpenAI account %s serves model(s) only in %v: ", [lib.name_of(r), r.location]),
-		concat(", ", uncovered(r)),
-		sprintf(". Deploy them in an account in %v or use a GlobalStandard or DataZoneStandard deployment", [input.stamp.secondary_region]),
+		concat(", ", _uncovered(r)),
+		sprintf(
+			". Deploy them in an account in %v or use a GlobalStandard or DataZoneStandard deployment",
+			[input.stamp.secondary_region],
+		),
 	]),
-	evidence(r),
+	_evidence(r),
 ) if {
-	count(uncovered(r)) > 0
-} else := lib.result(r, "pass", sprintf("Every model of %s is served beyond %v", [lib.name_of(r), r.location]), evidence(r))
+	count(_uncovered(r)) > 0
+} else := lib.result(
+	r, "pass",
+	sprintf("Every model of %s is served beyond %v", [lib.name_of(r), r.location]),
+	_evidence(r),
+)

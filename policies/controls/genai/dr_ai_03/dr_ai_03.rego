@@ -24,56 +24,90 @@ package drready.controls.genai.dr_ai_03
 
 import data.drready.lib
 
-results := [gateway_result(r) | some r in lib.resources_of("microsoft.apimanagement/service")]
+results := [_gateway_result(r) | some r in lib.resources_of("microsoft.apimanagement/service")]
 
-backends(r) := lib.children(r, "backends")
+_backends(r) := lib.children(r, "backends")
 
-pools(r) := [b | some b in backends(r); object.get(b, ["properties", "type"], "") == "Pool"]
+_pools(r) := [b | some b in _backends(r); object.get(b, ["properties", "type"], "") == "Pool"]
 
-members(r) := [m |
-	some p in pools(r)
+_members(r) := [m |
+	some p in _pools(r)
 	some s in p.properties.pool.services
-	some m in backends(r)
+	some m in _backends(r)
 	lower(m.id) == lower(s.id)
 ]
 
-url_host(url) := lower(split(url, "/")[2]) if contains(url, "://")
+_url_host(url) := lower(split(url, "/")[2]) if contains(url, "://")
 
-endpoint_region(url) := lib.region(a) if {
+_endpoint_region(url) := lib.region(a) if {
 	some a in lib.resources_of("microsoft.cognitiveservices/accounts")
-	url_host(object.get(a, ["properties", "endpoint"], "")) == url_host(url)
+	_url_host(object.get(a, ["properties", "endpoint"], "")) == _url_host(url)
 }
 
-member_regions(r) := {endpoint_region(m.properties.url) | some m in members(r)}
+_member_regions(r) := {_endpoint_region(m.properties.url) | some m in _members(r)}
 
-no_breaker(r) := sort([m.name | some m in members(r); count(lib.list_or_empty(object.get(m, ["properties", "circuitBreaker", "rules"], []))) == 0])
+_no_breaker(r) := sort([m.name |
+	some m in _members(r)
+	count(lib.list_or_empty(object.get(m, ["properties", "circuitBreaker", "rules"], []))) == 0
+])
 
-multi_region(r) if {
+_multi_region(r) if {
 	some l in object.get(r, ["properties", "additionalLocations"], [])
 	lib.norm_region(l.location) == input.stamp.secondary_region
 }
 
-multi_region(r) if lib.counterpart(r)
+_multi_region(r) if lib.counterpart(r)
 
-multi_region(_) if count(lib.in_secondary_of_type("microsoft.apimanagement/service")) > 0
+_multi_region(_) if count(lib.in_secondary_of_type("microsoft.apimanagement/service")) > 0
 
-gaps(r) := array.concat(
+_gaps(r) := array.concat(
 	array.concat(
-		["no load-balanced pool backend (properties.type Pool)" | count(pools(r)) == 0],
-		[sprintf("pool members reach %d known region(s) %v: add members in another region", [count(member_regions(r)), member_regions(r)]) | count(pools(r)) > 0; count(member_regions(r)) < 2],
+		["no load-balanced pool backend (properties.type Pool)" | count(_pools(r)) == 0],
+		[sprintf(
+			"pool members reach %d known region(s) %v: add members in another region",
+			[count(_member_regions(r)), _member_regions(r)],
+		) |
+			count(_pools(r)) > 0
+			count(_member_regions(r)) < 2
+		],
 	),
 	array.concat(
-		[concat("", ["member backend(s) without circuit breaker rules: ", concat(", ", no_breaker(r))]) | count(no_breaker(r)) > 0],
-		[sprintf("the gateway runs only in %v: add %v as an additional location (Premium) or deploy a second gateway there", [r.location, input.stamp.secondary_region]) | not multi_region(r)],
+		[concat("", ["member backend(s) without circuit breaker rules: ", concat(", ", _no_breaker(r))]) |
+			count(_no_breaker(r)) > 0
+		],
+		[sprintf(
+			"the gateway runs only in %v: add %v as an additional location (Premium) or deploy a second gateway there",
+			[r.location, input.stamp.secondary_region],
+		) |
+			not _multi_region(r)
+		],
 	),
 )
 
-evidence(r) := {"pools": count(pools(r)), "member regions": member_regions(r), "members without circuit breaker": no_breaker(r)}
+_evidence(r) := {
+	"pools": count(_pools(r)),
+	"member regions": _member_regions(r),
+	"members without circuit breaker": _no_breaker(r),
+}
 
-gateway_result(r) := lib.result(r, "not_applicable", lib.counterpart_message(r), {}) if {
+_gateway_result(r) := lib.result(r, "not_applicable", lib.counterpart_message(r), {}) if {
 	lib.in_secondary(r)
-} else := lib.unknown(r, sprintf("API Management %s: its backends were not collected (ARM, not Resource Graph)", [lib.name_of(r)])) if {
-	not backends(r)
-} else := lib.result(r, "fail", concat("", [sprintf("AI gateway %s: ", [lib.name_of(r)]), concat("; ", gaps(r))]), evidence(r)) if {
-	count(gaps(r)) > 0
-} else := lib.result(r, "pass", sprintf("AI gateway %s balances across %d regions with circuit breakers and runs in %s too", [lib.name_of(r), count(member_regions(r)), input.stamp.secondary_region]), evidence(r))
+} else := lib.unknown(
+	r,
+	sprintf("API Management %s: its backends were not collected (ARM, not Resource Graph)", [lib.name_of(r)]),
+) if {
+	not _backends(r)
+} else := lib.result(
+	r, "fail",
+	concat("", [sprintf("AI gateway %s: ", [lib.name_of(r)]), concat("; ", _gaps(r))]),
+	_evidence(r),
+) if {
+	count(_gaps(r)) > 0
+} else := lib.result(
+	r, "pass",
+	sprintf(
+		"AI gateway %s balances across %d regions with circuit breakers and runs in %s too",
+		[lib.name_of(r), count(_member_regions(r)), input.stamp.secondary_region],
+	),
+	_evidence(r),
+)

@@ -23,28 +23,48 @@ import data.drready.lib
 import data.drready.lib.databases
 
 results := array.concat(
-	[db_result(r) | some r in lib.resources_of("microsoft.dbforpostgresql/flexibleservers")],
-	[with_blob_mechanism(r) | some r in lib.resources_of("microsoft.storage/storageaccounts")],
+	[_db_result(r) | some r in lib.resources_of("microsoft.dbforpostgresql/flexibleservers")],
+	[_with_blob_mechanism(r) | some r in lib.resources_of("microsoft.storage/storageaccounts")],
 )
 
-not_langfuse(r) := lib.result(r, "not_applicable", sprintf("%s is not tagged as a Langfuse store (drready-role langfuse-db or langfuse-blob)", [lib.name_of(r)]), {"drready-role": object.get(r, ["tags", "drready-role"], null)})
+_not_langfuse(r) := lib.result(
+	r, "not_applicable",
+	sprintf("%s is not tagged as a Langfuse store (drready-role langfuse-db or langfuse-blob)", [lib.name_of(r)]),
+	{"drready-role": object.get(r, ["tags", "drready-role"], null)},
+)
 
-db_result(r) := not_langfuse(r) if {
+_db_result(r) := _not_langfuse(r) if {
 	not lib.has_role(r, "langfuse-db")
 } else := databases.server_result(r, "Langfuse PostgreSQL", "postgres")
 
-blob_result(r) := not_langfuse(r) if {
+_blob_result(r) := _not_langfuse(r) if {
 	not lib.has_role(r, "langfuse-blob")
 } else := lib.result(r, "not_applicable", lib.counterpart_message(r), {"sku.name": r.sku.name}) if {
 	lib.in_secondary(r)
-} else := lib.result(r, "pass", sprintf("Langfuse blob storage %s is %s (geo-replicated)", [lib.name_of(r), r.sku.name]), {"sku.name": r.sku.name}) if {
+} else := lib.result(
+	r, "pass",
+	sprintf("Langfuse blob storage %s is %s (geo-replicated)", [lib.name_of(r), r.sku.name]),
+	{"sku.name": r.sku.name},
+) if {
 	r.sku.name in lib.geo_storage_skus
 } else := lib.result(
 	r, "fail",
-	sprintf("Langfuse blob storage %s is %v: traces and media are lost with %s. Set sku.name to Standard_GZRS or Standard_RAGZRS (az storage account update -n %s -g %s --sku Standard_RAGZRS)", [lib.name_of(r), object.get(r, ["sku", "name"], null), r.location, lib.name_of(r), lib.resource_group(r)]),
+	concat("", [
+		sprintf(
+			"Langfuse blob storage %s is %v: traces and media are lost with %s. ",
+			[lib.name_of(r), object.get(r, ["sku", "name"], null), r.location],
+		),
+		sprintf(
+			"Set sku.name to Standard_GZRS or Standard_RAGZRS (az storage account update -n %s -g %s --sku Standard_RAGZRS)",
+			[lib.name_of(r), lib.resource_group(r)],
+		),
+	]),
 	{"sku.name": object.get(r, ["sku", "name"], null)},
 )
 
-with_blob_mechanism(r) := lib.with_mechanism(blob_result(r), lib.storage_mechanism(object.get(r, ["sku", "name"], ""))) if {
+_with_blob_mechanism(r) := lib.with_mechanism(
+	_blob_result(r),
+	lib.storage_mechanism(object.get(r, ["sku", "name"], "")),
+) if {
 	lib.has_role(r, "langfuse-blob")
-} else := blob_result(r)
+} else := _blob_result(r)

@@ -17,18 +17,43 @@ package drready.controls.genai.dr_ai_05
 
 import data.drready.lib
 
-mode := object.get(lib.declared("model_gateway"), "degraded_mode", null)
+_mode := object.get(lib.declared("model_gateway"), "degraded_mode", null)
 
-drills := object.get(input, ["declared", "degraded_mode_drills"], [])
+_drills := object.get(input, ["declared", "degraded_mode_drills"], [])
 
-evidence := {"degraded_mode": mode, "degraded-mode drills": count(drills)}
+_evidence := {"degraded_mode": _mode, "degraded-mode drills": count(_drills)}
 
-results := [lib.declared_result("unknown", sprintf("No model-gateway configuration is declared for stamp %s: whether it can degrade gracefully is unknown", [input.stamp.name]), {})] if {
+results := [lib.declared_result(
+	"unknown",
+	sprintf(
+		"No model-gateway configuration is declared for stamp %s: whether it can degrade gracefully is unknown",
+		[input.stamp.name],
+	),
+	{},
+)] if {
 	not lib.declared("model_gateway")
-} else := [lib.declared_result("not_applicable", "The declared model gateway has no routes to degrade", evidence)] if {
+} else := [lib.declared_result("not_applicable", "The declared model gateway has no routes to degrade", _evidence)] if {
 	count(lib.list_or_empty(object.get(lib.declared("model_gateway"), "routes", []))) == 0
-} else := [lib.declared_result("fail", "The model gateway declares no degraded mode: decide what users get when every model route is down (cached answers, a smaller model, read-only) and declare it as degraded_mode", evidence)] if {
-	mode == null
-} else := [lib.declared_result("fail", sprintf("Degraded mode %v is declared but no drill exercised it: record a drill with scenario degraded-mode", [mode.mode]), evidence)] if {
-	count(drills) == 0
-} else := [lib.declared_result("pass", sprintf("Degraded mode %v is declared and was exercised %d days ago", [mode.mode, drills[0].age_days]), evidence)]
+} else := [lib.declared_result(
+	"fail",
+	concat("", [
+		"The model gateway declares no degraded mode: decide what users get when every model route is down ",
+		"(cached answers, a smaller model, read-only) and declare it as degraded_mode",
+	]),
+	_evidence,
+)] if {
+	_mode == null
+} else := [lib.declared_result(
+	"fail",
+	sprintf(
+		"Degraded mode %v is declared but no drill exercised it: record a drill with scenario degraded-mode",
+		[_mode.mode],
+	),
+	_evidence,
+)] if {
+	count(_drills) == 0
+} else := [lib.declared_result(
+	"pass",
+	sprintf("Degraded mode %v is declared and was exercised %d days ago", [_mode.mode, _drills[0].age_days]),
+	_evidence,
+)]

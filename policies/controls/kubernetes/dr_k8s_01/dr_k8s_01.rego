@@ -26,30 +26,55 @@ package drready.controls.kubernetes.dr_k8s_01
 
 import data.drready.lib
 
-results := [cluster_result(r) | some r in lib.resources_of("microsoft.containerservice/managedclusters")]
+results := [_cluster_result(r) | some r in lib.resources_of("microsoft.containerservice/managedclusters")]
 
-pools(r) := object.get(r, ["properties", "agentPoolProfiles"], [])
+_pools(r) := object.get(r, ["properties", "agentPoolProfiles"], [])
 
-single_zone_pools(r) := [p.name |
-	some p in pools(r)
+_single_zone_pools(r) := [p.name |
+	some p in _pools(r)
 	object.get(p, "type", "VirtualMachineScaleSets") == "VirtualMachineScaleSets"
 	count(lib.list_or_empty(object.get(p, "availabilityZones", []))) < 2
 ]
 
-system_nodes(r) := sum([object.get(p, "count", 0) | some p in pools(r); object.get(p, "mode", "System") == "System"])
+_system_nodes(r) := sum([object.get(p, "count", 0) | some p in _pools(r); object.get(p, "mode", "System") == "System"])
 
-gaps(r) := array.concat(
-	[concat("", ["node pool(s) ", concat(", ", single_zone_pools(r)), " span fewer than 2 zones (recreate with --zones 1 2 3)"]) | count(single_zone_pools(r)) > 0],
-	[sprintf("system pools run %d node(s): run at least 3", [system_nodes(r)]) | system_nodes(r) < 3],
+_gaps(r) := array.concat(
+	[concat("", [
+		"node pool(s) ",
+		concat(", ", _single_zone_pools(r)),
+		" span fewer than 2 zones (recreate with --zones 1 2 3)",
+	]) |
+		count(_single_zone_pools(r)) > 0
+	],
+	[sprintf("system pools run %d node(s): run at least 3", [_system_nodes(r)]) | _system_nodes(r) < 3],
 )
 
-evidence(r) := {"properties.agentPoolProfiles[]": [{"name": p.name, "mode": object.get(p, "mode", null), "count": object.get(p, "count", null), "availabilityZones": object.get(p, "availabilityZones", null)} | some p in pools(r)]}
+_evidence(r) := {"properties.agentPoolProfiles[]": [{
+	"name": p.name,
+	"mode": object.get(p, "mode", null),
+	"count": object.get(p, "count", null),
+	"availabilityZones": object.get(p, "availabilityZones", null),
+} |
+	some p in _pools(r)
+]}
 
-cluster_result(r) := lib.result(r, "not_applicable", sprintf("%s is in %v, a region without availability zones", [lib.name_of(r), r.location]), evidence(r)) if {
+_cluster_result(r) := lib.result(
+	r, "not_applicable",
+	sprintf("%s is in %v, a region without availability zones", [lib.name_of(r), r.location]),
+	_evidence(r),
+) if {
 	lib.no_zones(lib.region(r))
-} else := lib.result(r, "fail", concat("", [sprintf("AKS cluster %s would lose capacity with a zone: ", [lib.name_of(r)]), concat("; ", gaps(r))]), evidence(r)) if {
+} else := lib.result(
+	r, "fail",
+	concat("", [sprintf("AKS cluster %s would lose capacity with a zone: ", [lib.name_of(r)]), concat("; ", _gaps(r))]),
+	_evidence(r),
+) if {
 	lib.zone_region(lib.region(r))
-	count(gaps(r)) > 0
-} else := lib.result(r, "pass", sprintf("AKS cluster %s spreads every pool across zones with %d system nodes", [lib.name_of(r), system_nodes(r)]), evidence(r)) if {
+	count(_gaps(r)) > 0
+} else := lib.result(
+	r, "pass",
+	sprintf("AKS cluster %s spreads every pool across zones with %d system nodes", [lib.name_of(r), _system_nodes(r)]),
+	_evidence(r),
+) if {
 	lib.zone_region(lib.region(r))
 }

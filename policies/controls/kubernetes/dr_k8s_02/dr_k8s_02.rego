@@ -23,32 +23,50 @@ package drready.controls.kubernetes.dr_k8s_02
 
 import data.drready.lib
 
-results := [lib.with_mechanism(standby_result(r), mechanism(r)) | some r in lib.resources_of("microsoft.containerservice/managedclusters")]
+results := [lib.with_mechanism(_standby_result(r), _mechanism(r)) |
+	some r in lib.resources_of("microsoft.containerservice/managedclusters")
+]
 
-mechanism(r) := "cluster_standby" if standby(r)
+_mechanism(r) := "cluster_standby" if _standby(r)
 
 else := "none"
 
-version(r) := object.get(r, ["properties", "currentKubernetesVersion"], object.get(r, ["properties", "kubernetesVersion"], ""))
+_version(r) := object.get(
+	r, ["properties", "currentKubernetesVersion"],
+	object.get(r, ["properties", "kubernetesVersion"], ""),
+)
 
-standby(r) := s if {
+_standby(r) := s if {
 	s := lib.counterpart(r)
 } else := lib.in_secondary_of_type("microsoft.containerservice/managedclusters")[0]
 
-evidence(r) := {"properties.kubernetesVersion": version(r)}
+_evidence(r) := {"properties.kubernetesVersion": _version(r)}
 
-standby_result(r) := lib.result(r, "not_applicable", lib.not_primary_message(r), evidence(r)) if {
+_standby_result(r) := lib.result(r, "not_applicable", lib.not_primary_message(r), _evidence(r)) if {
 	not lib.in_primary(r)
 } else := lib.result(
 	r, "fail",
-	sprintf("AKS cluster %s has no standby cluster in %v: create one (same Kubernetes minor version) and keep its workloads deployable by GitOps or pipelines", [lib.name_of(r), input.stamp.secondary_region]),
-	evidence(r),
+	concat("", [
+		sprintf("AKS cluster %s has no standby cluster in %v: ", [lib.name_of(r), input.stamp.secondary_region]),
+		"create one (same Kubernetes minor version) and keep its workloads deployable by GitOps or pipelines",
+	]),
+	_evidence(r),
 ) if {
-	not standby(r)
+	not _standby(r)
 } else := lib.result(
 	r, "fail",
-	sprintf("AKS cluster %s runs Kubernetes %v but its standby %s runs %v: upgrade the standby to the same minor version", [lib.name_of(r), version(r), standby(r).name, version(standby(r))]),
-	object.union(evidence(r), {"standby version": version(standby(r))}),
+	sprintf(
+		"AKS cluster %s runs Kubernetes %v but its standby %s runs %v: upgrade the standby to the same minor version",
+		[lib.name_of(r), _version(r), _standby(r).name, _version(_standby(r))],
+	),
+	object.union(_evidence(r), {"standby version": _version(_standby(r))}),
 ) if {
-	lib.minor_version(version(r)) != lib.minor_version(version(standby(r)))
-} else := lib.result(r, "pass", sprintf("AKS cluster %s has standby %s in %s on Kubernetes %v", [lib.name_of(r), standby(r).name, input.stamp.secondary_region, version(standby(r))]), evidence(r))
+	lib.minor_version(_version(r)) != lib.minor_version(_version(_standby(r)))
+} else := lib.result(
+	r, "pass",
+	sprintf(
+		"AKS cluster %s has standby %s in %s on Kubernetes %v",
+		[lib.name_of(r), _standby(r).name, input.stamp.secondary_region, _version(_standby(r))],
+	),
+	_evidence(r),
+)

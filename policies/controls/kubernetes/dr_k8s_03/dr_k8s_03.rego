@@ -26,56 +26,84 @@ package drready.controls.kubernetes.dr_k8s_03
 
 import data.drready.lib
 
-vaults := lib.resources_of("microsoft.dataprotection/backupvaults")
+_vaults := lib.resources_of("microsoft.dataprotection/backupvaults")
 
-results := [lib.with_mechanism(backup_result(r), mechanism(r)) | some r in lib.resources_of("microsoft.containerservice/managedclusters")]
+results := [lib.with_mechanism(_backup_result(r), _mechanism(r)) |
+	some r in lib.resources_of("microsoft.containerservice/managedclusters")
+]
 
-mechanism(r) := "aks_backup_restore" if {
-	some v in protecting(r)
-	cross_region(v)
+_mechanism(r) := "aks_backup_restore" if {
+	some v in _protecting(r)
+	_cross_region(v)
 } else := "none"
 
-protecting(r) := [v |
-	some v in vaults
+_protecting(r) := [v |
+	some v in _vaults
 	some bi in lib.children(v, "backupInstances")
 	lower(object.get(bi, ["properties", "dataSourceInfo", "resourceID"], "")) == lower(r.id)
 ]
 
-cross_region(v) if {
+_cross_region_restore(v) := object.get(
+	v, ["properties", "featureSettings", "crossRegionRestoreSettings", "state"],
+	null,
+)
+
+_cross_region(v) if {
+	_cross_region_restore(v) == "Enabled"
 	some s in object.get(v, ["properties", "storageSettings"], [])
 	s.type == "GeoRedundant"
-	object.get(v, ["properties", "featureSettings", "crossRegionRestoreSettings", "state"], "") == "Enabled"
 }
 
-all_collected if {
-	every v in vaults {
+_all_collected if {
+	every v in _vaults {
 		lib.children(v, "backupInstances")
 	}
 }
 
-evidence(r) := {"protecting vaults": [{
+_evidence(r) := {"protecting vaults": [{
 	"vault": v.name,
-	"storageSettings[].type": [object.get(s, "type", null) | some s in lib.list_or_empty(object.get(v, ["properties", "storageSettings"], []))],
-	"crossRegionRestore": object.get(v, ["properties", "featureSettings", "crossRegionRestoreSettings", "state"], null),
+	"storageSettings[].type": [object.get(s, "type", null) |
+		some s in lib.list_or_empty(object.get(v, ["properties", "storageSettings"], []))
+	],
+	"crossRegionRestore": _cross_region_restore(v),
 } |
-	some v in protecting(r)
+	some v in _protecting(r)
 ]}
 
-backup_result(r) := lib.result(r, "not_applicable", lib.not_primary_message(r), {}) if {
+_backup_result(r) := lib.result(r, "not_applicable", lib.not_primary_message(r), {}) if {
 	not lib.in_primary(r)
-} else := lib.unknown(r, sprintf("AKS cluster %s: the Backup vaults' backup instances were not collected", [lib.name_of(r)])) if {
-	not all_collected
-} else := lib.result(
-	r, "fail",
-	sprintf("AKS cluster %s has no Azure Backup instance: its state (resources and persistent volumes) cannot be restored elsewhere. Install the backup extension and protect it in a GeoRedundant vault with Cross Region Restore", [lib.name_of(r)]),
-	evidence(r),
+} else := lib.unknown(
+	r,
+	sprintf("AKS cluster %s: the Backup vaults' backup instances were not collected", [lib.name_of(r)]),
 ) if {
-	count(protecting(r)) == 0
-} else := lib.result(r, "pass", sprintf("AKS cluster %s is backed up to a GeoRedundant vault with Cross Region Restore (%s)", [lib.name_of(r), v.name]), evidence(r)) if {
-	some v in protecting(r)
-	cross_region(v)
+	not _all_collected
 } else := lib.result(
 	r, "fail",
-	sprintf("AKS cluster %s is backed up, but not to a vault that can restore in another region: set the vault's storage to GeoRedundant and enable Cross Region Restore (backups take up to 48 hours to appear in the secondary)", [lib.name_of(r)]),
-	evidence(r),
+	concat("", [
+		sprintf("AKS cluster %s has no Azure Backup instance: ", [lib.name_of(r)]),
+		"its state (resources and persistent volumes) cannot be restored elsewhere. ",
+		"Install the backup extension and protect it in a GeoRedundant vault with Cross Region Restore",
+	]),
+	_evidence(r),
+) if {
+	count(_protecting(r)) == 0
+} else := lib.result(
+	r, "pass",
+	sprintf(
+		"AKS cluster %s is backed up to a GeoRedundant vault with Cross Region Restore (%s)",
+		[lib.name_of(r), v.name],
+	),
+	_evidence(r),
+) if {
+	some v in _protecting(r)
+	_cross_region(v)
+} else := lib.result(
+	r, "fail",
+	concat("", [
+		sprintf("AKS cluster %s is backed up, ", [lib.name_of(r)]),
+		"but not to a vault that can restore in another region: ",
+		"set the vault's storage to GeoRedundant and enable Cross Region Restore ",
+		"(backups take up to 48 hours to appear in the secondary)",
+	]),
+	_evidence(r),
 )

@@ -35,40 +35,40 @@ package drready.controls.kubernetes.dr_k8s_04
 
 import data.drready.lib
 
-results := [lib.with_mechanism(assess(r), mechanism(r)) | some r in lib.resources_of("microsoft.documentdb/databaseaccounts")]
+results := [lib.with_mechanism(_assess(r), _mechanism(r)) |
+	some r in lib.resources_of("microsoft.documentdb/databaseaccounts")
+]
 
-mechanism(r) := "cosmos_single_region" if {
-	count(location_names(r)) < 2
+_mechanism(r) := "cosmos_single_region" if {
+	count(_location_names(r)) < 2
 } else := "cosmos_multi_write" if {
-	prop(r, ["enableMultipleWriteLocations"]) == true
+	lib.prop(r, ["enableMultipleWriteLocations"]) == true
 } else := "cosmos_failover"
 
-prop(r, path) := object.get(r, array.concat(["properties"], path), null)
+_location_names(r) := [lib.norm_region(l.locationName) | some l in object.get(r, ["properties", "locations"], [])]
 
-location_names(r) := [lib.norm_region(l.locationName) | some l in object.get(r, ["properties", "locations"], [])]
-
-evidence(r) := {
-	"properties.locations[].locationName": location_names(r),
-	"properties.enableAutomaticFailover": prop(r, ["enableAutomaticFailover"]),
-	"properties.enableMultipleWriteLocations": prop(r, ["enableMultipleWriteLocations"]),
-	"properties.backupPolicy.type": prop(r, ["backupPolicy", "type"]),
+_evidence(r) := {
+	"properties.locations[].locationName": _location_names(r),
+	"properties.enableAutomaticFailover": lib.prop(r, ["enableAutomaticFailover"]),
+	"properties.enableMultipleWriteLocations": lib.prop(r, ["enableMultipleWriteLocations"]),
+	"properties.backupPolicy.type": lib.prop(r, ["backupPolicy", "type"]),
 }
 
-no_secondary(r) := [] if {
-	input.stamp.secondary_region in location_names(r)
+_no_secondary(r) := [] if {
+	input.stamp.secondary_region in _location_names(r)
 } else := [sprintf("add %s to properties.locations", [input.stamp.secondary_region])]
 
-no_failover(r) := [] if {
-	prop(r, ["enableAutomaticFailover"]) == true
+_no_failover(r) := [] if {
+	lib.prop(r, ["enableAutomaticFailover"]) == true
 } else := [] if {
-	prop(r, ["enableMultipleWriteLocations"]) == true
+	lib.prop(r, ["enableMultipleWriteLocations"]) == true
 } else := ["set enableAutomaticFailover (service-managed failover) or enableMultipleWriteLocations to true"]
 
-no_continuous_backup(r) := [] if {
-	prop(r, ["backupPolicy", "type"]) == "Continuous"
+_no_continuous_backup(r) := [] if {
+	lib.prop(r, ["backupPolicy", "type"]) == "Continuous"
 } else := ["switch backupPolicy to Continuous (point-in-time restore)"]
 
-not_zone_redundant(r) := [concat("", ["set isZoneRedundant on ", concat(", ", names)])] if {
+_not_zone_redundant(r) := [concat("", ["set isZoneRedundant on ", concat(", ", names)])] if {
 	names := [name |
 		some l in object.get(r, ["properties", "locations"], [])
 		name := lib.norm_region(l.locationName)
@@ -78,25 +78,31 @@ not_zone_redundant(r) := [concat("", ["set isZoneRedundant on ", concat(", ", na
 	count(names) > 0
 } else := []
 
-gaps(r) := array.concat(
-	array.concat(no_secondary(r), no_failover(r)),
-	array.concat(no_continuous_backup(r), not_zone_redundant(r)),
+_gaps(r) := array.concat(
+	array.concat(_no_secondary(r), _no_failover(r)),
+	array.concat(_no_continuous_backup(r), _not_zone_redundant(r)),
 )
 
-assess(r) := lib.result(r, "not_applicable", lib.counterpart_message(r), evidence(r)) if {
+_assess(r) := lib.result(r, "not_applicable", lib.counterpart_message(r), _evidence(r)) if {
 	lib.in_secondary(r)
 } else := lib.result(
 	r, "pass",
-	sprintf("Cosmos DB account %s replicates to %s, fails over automatically and has continuous backup", [lib.name_of(r), input.stamp.secondary_region]),
-	evidence(r),
+	sprintf(
+		"Cosmos DB account %s replicates to %s, fails over automatically and has continuous backup",
+		[lib.name_of(r), input.stamp.secondary_region],
+	),
+	_evidence(r),
 ) if {
-	count(gaps(r)) == 0
+	count(_gaps(r)) == 0
 } else := lib.result(
 	r, "fail",
 	concat("", [
-		sprintf("Cosmos DB account %s would not survive the loss of %s: ", [lib.name_of(r), input.stamp.primary_region]),
-		concat("; ", gaps(r)),
+		sprintf(
+			"Cosmos DB account %s would not survive the loss of %s: ",
+			[lib.name_of(r), input.stamp.primary_region],
+		),
+		concat("; ", _gaps(r)),
 		sprintf(" (az cosmosdb update -n %s -g %s)", [lib.name_of(r), lib.resource_group(r)]),
 	]),
-	evidence(r),
+	_evidence(r),
 )

@@ -32,4 +32,6 @@ package drready.controls.kubernetes.dr_k8s_05
 import data.drready.lib
 import data.drready.lib.databases
 
-results := [databases.server_result(r, "PostgreSQL", "postgres") | some r in lib.resources_of("microsoft.dbforpostgresql/flexibleservers")]
+results := [databases.server_result(r, "PostgreSQL", "postgres") |
+	some r in lib.resources_of("microsoft.dbforpostgresql/flexibleservers")
+]

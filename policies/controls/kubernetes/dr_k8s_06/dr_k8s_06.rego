@@ -30,4 +30,6 @@ package drready.controls.kubernetes.dr_k8s_06
 import data.drready.lib
 import data.drready.lib.databases
 
-results := [databases.server_result(r, "MySQL", "mysql") | some r in lib.resources_of("microsoft.dbformysql/flexibleservers")]
+results := [databases.server_result(r, "MySQL", "mysql") |
+	some r in lib.resources_of("microsoft.dbformysql/flexibleservers")
+]

@@ -16,7 +16,8 @@
 #   stamps: [kubernetes]
 #   scope: stamp
 #   mechanism: airflow_restart
-#   reads: [microsoft.dbforpostgresql/flexibleservers, microsoft.dbformysql/flexibleservers, microsoft.storage/storageaccounts]
+#   reads: [microsoft.dbforpostgresql/flexibleservers, microsoft.dbformysql/flexibleservers,
+#     microsoft.storage/storageaccounts]
 #   recovery:
 #     step: airflow
 #     label: Restart Airflow scheduler
@@ -30,47 +31,77 @@ package drready.controls.kubernetes.dr_k8s_07
 import data.drready.lib
 import data.drready.lib.databases
 
-airflow := lib.declared("airflow")
+_airflow := lib.declared("airflow")
 
-db_types := {"microsoft.dbforpostgresql/flexibleservers": "postgres", "microsoft.dbformysql/flexibleservers": "mysql"}
+_db_types := {"microsoft.dbforpostgresql/flexibleservers": "postgres", "microsoft.dbformysql/flexibleservers": "mysql"}
 
 # The metadata database and the DAG storage account, by id or name.
-named(ref) := r if {
-	some t in {"microsoft.dbforpostgresql/flexibleservers", "microsoft.dbformysql/flexibleservers", "microsoft.storage/storageaccounts"}
+_named(ref) := r if {
+	some t in {
+		"microsoft.dbforpostgresql/flexibleservers",
+		"microsoft.dbformysql/flexibleservers",
+		"microsoft.storage/storageaccounts",
+	}
 	some r in lib.resources_of(t)
-	ref_matches(r, ref)
+	_ref_matches(r, ref)
 }
 
-ref_matches(r, ref) if lower(r.id) == lower(ref)
+_ref_matches(r, ref) if lower(r.id) == lower(ref)
 
-ref_matches(r, ref) if lower(r.name) == lower(ref)
+_ref_matches(r, ref) if lower(r.name) == lower(ref)
 
-db_gaps := [concat("", ["metadata database ", airflow.metadata_db, " is not a PostgreSQL or MySQL server of the stamp"])] if {
-	not db_types[lower(named(airflow.metadata_db).type)]
-} else := [concat("", ["metadata database ", named(airflow.metadata_db).name, ": ", concat("; ", gaps)])] if {
-	db := named(airflow.metadata_db)
-	gaps := databases.server_gaps(db, db_types[lower(db.type)])
+default _db_gaps := []
+
+_db_gaps := [concat("", [
+	"metadata database ",
+	_airflow.metadata_db,
+	" is not a PostgreSQL or MySQL server of the stamp",
+])] if {
+	not _db_types[lower(_named(_airflow.metadata_db).type)]
+} else := [concat("", ["metadata database ", _named(_airflow.metadata_db).name, ": ", concat("; ", gaps)])] if {
+	db := _named(_airflow.metadata_db)
+	gaps := databases.server_gaps(db, _db_types[lower(db.type)])
 	count(gaps) > 0
-} else := []
+}
 
-dag_gaps := [] if {
-	airflow.dag_storage.type == "git"
+_dag_gaps := [] if {
+	_airflow.dag_storage.type == "git"
 } else := [] if {
-	named(airflow.dag_storage.resource).sku.name in lib.geo_storage_skus
-} else := [concat("", ["DAG storage ", object.get(airflow.dag_storage, "resource", "(none)"), " is neither git nor geo-replicated storage"])]
+	_named(_airflow.dag_storage.resource).sku.name in lib.geo_storage_skus
+} else := [concat("", [
+	"DAG storage ",
+	object.get(_airflow.dag_storage, "resource", "(none)"),
+	" is neither git nor geo-replicated storage",
+])]
 
-order_gaps := [] if {
+_scheduler_waits if {
 	every dep in ["metadata_db", "dag_storage"] {
-		dep in object.get(airflow, ["scheduler", "starts_after"], [])
+		dep in object.get(_airflow, ["scheduler", "starts_after"], [])
 	}
-} else := ["the scheduler is not declared to start after metadata_db and dag_storage (scheduler.starts_after)"]
+}
 
-gaps := array.concat(array.concat(db_gaps, dag_gaps), order_gaps)
+_order_gaps := ["the scheduler is not declared to start after metadata_db and dag_storage (scheduler.starts_after)" |
+	not _scheduler_waits
+]
 
-evidence := {"declared airflow": airflow}
+_gaps := array.concat(array.concat(_db_gaps, _dag_gaps), _order_gaps)
 
-results := [lib.declared_result("not_applicable", sprintf("No Airflow is declared for stamp %s", [input.stamp.name]), {})] if {
+_evidence := {"declared airflow": _airflow}
+
+results := [lib.declared_result(
+	"not_applicable",
+	sprintf("No Airflow is declared for stamp %s", [input.stamp.name]),
+	{},
+)] if {
 	not lib.declared("airflow")
-} else := [lib.declared_result("fail", concat("", ["Airflow would not restart cleanly in the secondary: ", concat("; ", gaps)]), evidence)] if {
-	count(gaps) > 0
-} else := [lib.declared_result("pass", "Airflow's metadata database and DAGs are recoverable and its scheduler starts after them", evidence)]
+} else := [lib.declared_result(
+	"fail",
+	concat("", ["Airflow would not restart cleanly in the secondary: ", concat("; ", _gaps)]),
+	_evidence,
+)] if {
+	count(_gaps) > 0
+} else := [lib.declared_result(
+	"pass",
+	"Airflow's metadata database and DAGs are recoverable and its scheduler starts after them",
+	_evidence,
+)]

@@ -30,32 +30,52 @@ package drready.controls.kubernetes.dr_k8s_08
 
 import data.drready.lib
 
-results := [registry_result(r) | some r in lib.resources_of("microsoft.containerregistry/registries")]
+results := [_registry_result(r) | some r in lib.resources_of("microsoft.containerregistry/registries")]
 
-sku(r) := object.get(r, ["sku", "name"], null)
+_sku(r) := object.get(r, ["sku", "name"], null)
 
-replicated(r) if {
+_replicated(r) if {
 	some rep in lib.children(r, "replications")
 	lib.norm_region(rep.location) == input.stamp.secondary_region
 }
 
-standby(r) if lib.counterpart(r)
+_standby(r) if lib.counterpart(r)
 
-standby(_) if count(lib.in_secondary_of_type("microsoft.containerregistry/registries")) > 0
+_standby(_) if count(lib.in_secondary_of_type("microsoft.containerregistry/registries")) > 0
 
-evidence(r) := {"sku.name": sku(r), "replications": object.get(input.children, [lower(r.id), "replications"], null)}
+_evidence(r) := {"sku.name": _sku(r), "replications": object.get(input.children, [lower(r.id), "replications"], null)}
 
-registry_result(r) := lib.result(r, "not_applicable", lib.counterpart_message(r), evidence(r)) if {
+_registry_result(r) := lib.result(r, "not_applicable", lib.counterpart_message(r), _evidence(r)) if {
 	lib.in_secondary(r)
-} else := lib.result(r, "pass", sprintf("Registry %s has a registry in %s to pull from", [lib.name_of(r), input.stamp.secondary_region]), evidence(r)) if {
-	standby(r)
-} else := lib.result(r, "pass", sprintf("Registry %s is geo-replicated to %s", [lib.name_of(r), input.stamp.secondary_region]), evidence(r)) if {
-	replicated(r)
-} else := lib.unknown(r, sprintf("Registry %s is Premium but its replications were not collected", [lib.name_of(r)])) if {
-	sku(r) == "Premium"
+} else := lib.result(
+	r, "pass",
+	sprintf("Registry %s has a registry in %s to pull from", [lib.name_of(r), input.stamp.secondary_region]),
+	_evidence(r),
+) if {
+	_standby(r)
+} else := lib.result(
+	r, "pass",
+	sprintf("Registry %s is geo-replicated to %s", [lib.name_of(r), input.stamp.secondary_region]),
+	_evidence(r),
+) if {
+	_replicated(r)
+} else := lib.unknown(
+	r,
+	sprintf("Registry %s is Premium but its replications were not collected", [lib.name_of(r)]),
+) if {
+	_sku(r) == "Premium"
 	not lib.children(r, "replications")
 } else := lib.result(
 	r, "fail",
-	sprintf("Registry %s (%v) has no replica in %v: a standby cluster could not pull images. Upgrade to Premium and run az acr replication create -r %s -l %v", [lib.name_of(r), sku(r), input.stamp.secondary_region, lib.name_of(r), input.stamp.secondary_region]),
-	evidence(r),
+	concat("", [
+		sprintf(
+			"Registry %s (%v) has no replica in %v: a standby cluster could not pull images. ",
+			[lib.name_of(r), _sku(r), input.stamp.secondary_region],
+		),
+		sprintf(
+			"Upgrade to Premium and run az acr replication create -r %s -l %v",
+			[lib.name_of(r), input.stamp.secondary_region],
+		),
+	]),
+	_evidence(r),
 )

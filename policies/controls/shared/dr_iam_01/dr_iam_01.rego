@@ -23,52 +23,59 @@ package drready.controls.shared.dr_iam_01
 
 import data.drready.lib
 
-results := [identity_result(r) | some r in lib.resources_of("microsoft.managedidentity/userassignedidentities")]
+results := [_identity_result(r) | some r in lib.resources_of("microsoft.managedidentity/userassignedidentities")]
 
-principal(r) := object.get(r, ["properties", "principalId"], "")
+_principal(r) := object.get(r, ["properties", "principalId"], "")
 
-role_guid(a) := lower(parts[count(parts) - 1]) if parts := split(a.properties.roleDefinitionId, "/")
+_role_guid(a) := lower(parts[count(parts) - 1]) if parts := split(a.properties.roleDefinitionId, "/")
 
-grants(r) := [{"role": role_guid(a), "scope": lower(a.properties.scope)} |
+_grants(r) := [{"role": _role_guid(a), "scope": lower(a.properties.scope)} |
 	some a in object.get(input, "authorization", [])
-	a.properties.principalId == principal(r)
+	a.properties.principalId == _principal(r)
 ]
 
 # Where the standby identity must hold the same role: the counterpart of the scope when the scope is
 # a paired resource, else the same scope (a subscription, or a resource both regions use, such as an
 # RA-GZRS storage account).
-target_scope(scope) := lower(c.id) if {
+_target_scope(scope) := lower(c.id) if {
 	c := lib.counterpart(lib.by_id(scope))
 } else := scope
 
 # The standby's grants as a set, computed once: checking each primary grant against a recomputed
 # list was quadratic and made rego-cpp fail past a few hundred role assignments.
-missing_grants(r, s) := missing if {
-	held := {concat("|", [h.role, h.scope]) | some h in grants(s)}
+_missing_grants(r, s) := missing if {
+	held := {concat("|", [h.role, h.scope]) | some h in _grants(s)}
 	missing := [concat("", ["role ", g.role, " on ", g.scope]) |
-		some g in grants(r)
-		not concat("|", [g.role, target_scope(g.scope)]) in held
+		some g in _grants(r)
+		not concat("|", [g.role, _target_scope(g.scope)]) in held
 	]
 }
 
-evidence(r) := {"properties.principalId": principal(r), "role assignments": count(grants(r))}
+_evidence(r) := {"properties.principalId": _principal(r), "role assignments": count(_grants(r))}
 
-identity_result(r) := lib.result(r, "not_applicable", lib.not_primary_message(r), evidence(r)) if {
+_identity_result(r) := lib.result(r, "not_applicable", lib.not_primary_message(r), _evidence(r)) if {
 	not lib.in_primary(r)
-} else := lib.result(r, "fail", lib.no_counterpart_message(r, "create the standby managed identity and grant it the same roles"), evidence(r)) if {
+} else := lib.result(
+	r, "fail",
+	lib.no_counterpart_message(r, "create the standby managed identity and grant it the same roles"),
+	_evidence(r),
+) if {
 	not lib.counterpart(r)
 } else := lib.result(
 	r, "fail",
 	concat("", [
 		sprintf("Managed identity %s: its standby %s lacks ", [lib.name_of(r), lib.counterpart(r).name]),
-		concat("; ", missing_grants(r, lib.counterpart(r))),
+		concat("; ", _missing_grants(r, lib.counterpart(r))),
 		" (on the counterpart resource). Grant them with az role assignment create",
 	]),
-	evidence(r),
+	_evidence(r),
 ) if {
-	count(missing_grants(r, lib.counterpart(r))) > 0
+	count(_missing_grants(r, lib.counterpart(r))) > 0
 } else := lib.result(
 	r, "pass",
-	sprintf("Managed identity %s: standby %s holds the same %d role(s) on the counterpart resources", [lib.name_of(r), lib.counterpart(r).name, count(grants(r))]),
-	evidence(r),
+	sprintf(
+		"Managed identity %s: standby %s holds the same %d role(s) on the counterpart resources",
+		[lib.name_of(r), lib.counterpart(r).name, count(_grants(r))],
+	),
+	_evidence(r),
 )

@@ -16,7 +16,9 @@
 #   mechanism: secret_rehydration
 #   remediation:
 #     summary: Turn on purge protection (soft delete is on by default and cannot be turned off)
-#     command: az keyvault update -n {name} -g {resource_group} --subscription {subscription} --enable-purge-protection true
+#     command: >-
+#       az keyvault update -n {name} -g {resource_group} --subscription {subscription}
+#       --enable-purge-protection true
 #   plan:
 #     azurerm_key_vault:
 #       type: Microsoft.KeyVault/vaults
@@ -27,34 +29,40 @@ package drready.controls.shared.dr_kv_01
 
 import data.drready.lib
 
-results := [assess(r) | some r in lib.resources_of("microsoft.keyvault/vaults")]
+results := [_assess(r) | some r in lib.resources_of("microsoft.keyvault/vaults")]
 
-soft_delete(r) := object.get(r, ["properties", "enableSoftDelete"], null)
+_soft_delete(r) := object.get(r, ["properties", "enableSoftDelete"], null)
 
-purge_protection(r) := object.get(r, ["properties", "enablePurgeProtection"], null)
+_purge_protection(r) := object.get(r, ["properties", "enablePurgeProtection"], null)
 
-evidence(r) := {
-	"properties.enableSoftDelete": soft_delete(r),
-	"properties.enablePurgeProtection": purge_protection(r),
+_evidence(r) := {
+	"properties.enableSoftDelete": _soft_delete(r),
+	"properties.enablePurgeProtection": _purge_protection(r),
 }
 
-missing(r) := [flag |
+_missing(r) := [flag |
 	some flag in ["enableSoftDelete", "enablePurgeProtection"]
 	object.get(r, ["properties", flag], null) != true
 ]
 
-assess(r) := lib.result(r, "pass", sprintf("Key Vault %s has soft delete and purge protection on", [lib.name_of(r)]), evidence(r)) if {
-	count(missing(r)) == 0
+_assess(r) := lib.result(
+	r, "pass",
+	sprintf("Key Vault %s has soft delete and purge protection on", [lib.name_of(r)]),
+	_evidence(r),
+) if {
+	count(_missing(r)) == 0
 } else := lib.result(
 	r, "fail",
 	# concat, not sprintf: rego-cpp 1.5.2 quotes computed strings formatted with %s
 	concat("", [
 		sprintf("Key Vault %s does not have ", [lib.name_of(r)]),
-		concat(" and ", missing(r)),
+		concat(" and ", _missing(r)),
+		" set to true: a deleted secret or vault could not be recovered. ",
 		sprintf(
-			" set to true: a deleted secret or vault could not be recovered. Run: az keyvault update -n %s -g %s --enable-purge-protection true (purge protection cannot be turned off again)",
+			"Run: az keyvault update -n %s -g %s --enable-purge-protection true",
 			[lib.name_of(r), lib.resource_group(r)],
 		),
+		" (purge protection cannot be turned off again)",
 	]),
-	evidence(r),
+	_evidence(r),
 )

@@ -24,21 +24,39 @@ package drready.controls.shared.dr_kv_02
 
 import data.drready.lib
 
-vaults := lib.resources_of("microsoft.keyvault/vaults")
+_vaults := lib.resources_of("microsoft.keyvault/vaults")
 
-secondary_vaults := [v.name | some v in vaults; lib.in_secondary(v)]
+_secondary_vaults := [v.name | some v in _vaults; lib.in_secondary(v)]
 
-evidence := {"vaults": [v.name | some v in vaults], "vaults in secondary": secondary_vaults}
+_evidence := {"vaults": [v.name | some v in _vaults], "vaults in secondary": _secondary_vaults}
 
-results := [{"resource": lib.stamp_ref, "status": status, "message": message, "evidence": evidence}] if {
-	[status, message] := assessment
-}
+results := [_assessment]
 
-assessment := ["not_applicable", sprintf("Stamp %s has no Key Vault", [input.stamp.name])] if {
-	count(vaults) == 0
-} else := ["pass", sprintf("Key Vault %s is in the secondary region %s", [secondary_vaults[0], input.stamp.secondary_region])] if {
-	count(secondary_vaults) > 0
-} else := ["fail", sprintf(
-	"Stamp %s has no Key Vault in %v: after losing %s its secrets and certificates are unavailable for hours or read-only. Create a vault there (az keyvault create -n <name> -g <rg> -l %v --enable-purge-protection true) and replicate secrets from your source of truth",
-	[input.stamp.name, input.stamp.secondary_region, input.stamp.primary_region, input.stamp.secondary_region],
-)]
+_assessment := lib.stamp_result(
+	"not_applicable",
+	sprintf("Stamp %s has no Key Vault", [input.stamp.name]),
+	_evidence,
+) if {
+	count(_vaults) == 0
+} else := lib.stamp_result(
+	"pass",
+	sprintf("Key Vault %s is in the secondary region %s", [_secondary_vaults[0], input.stamp.secondary_region]),
+	_evidence,
+) if {
+	count(_secondary_vaults) > 0
+} else := lib.stamp_result(
+	"fail",
+	concat("", [
+		sprintf("Stamp %s has no Key Vault in %v: ", [input.stamp.name, input.stamp.secondary_region]),
+		sprintf(
+			"after losing %s its secrets and certificates are unavailable for hours or read-only. ",
+			[input.stamp.primary_region],
+		),
+		sprintf(
+			"Create a vault there (az keyvault create -n <name> -g <rg> -l %v --enable-purge-protection true)",
+			[input.stamp.secondary_region],
+		),
+		" and replicate secrets from your source of truth",
+	]),
+	_evidence,
+)

@@ -19,13 +19,13 @@ package drready.controls.shared.dr_net_01
 import data.drready.lib
 
 results := array.concat(
-	[vnet_result(r) | some r in lib.resources_of("microsoft.network/virtualnetworks")],
-	[nsg_result(r) | some r in lib.resources_of("microsoft.network/networksecuritygroups")],
+	[_vnet_result(r) | some r in lib.resources_of("microsoft.network/virtualnetworks")],
+	[_nsg_result(r) | some r in lib.resources_of("microsoft.network/networksecuritygroups")],
 )
 
-subnet_names(v) := {s.name | some s in object.get(v, ["properties", "subnets"], [])}
+_subnet_names(v) := {s.name | some s in object.get(v, ["properties", "subnets"], [])}
 
-rule_key(rule) := {
+_rule_key(rule) := {
 	"direction": object.get(rule, ["properties", "direction"], null),
 	"access": object.get(rule, ["properties", "access"], null),
 	"protocol": object.get(rule, ["properties", "protocol"], null),
@@ -36,42 +36,53 @@ rule_key(rule) := {
 	"priority": object.get(rule, ["properties", "priority"], null),
 }
 
-rule_keys(n) := {rule_key(rule) | some rule in object.get(n, ["properties", "securityRules"], [])}
+_rule_keys(n) := {_rule_key(rule) | some rule in object.get(n, ["properties", "securityRules"], [])}
 
-vnet_result(r) := lib.result(r, "not_applicable", lib.not_primary_message(r), {}) if {
+_vnet_result(r) := lib.result(r, "not_applicable", lib.not_primary_message(r), {}) if {
 	not lib.in_primary(r)
-} else := lib.result(r, "fail", lib.no_counterpart_message(r, "create the secondary virtual network with the same subnets"), {"subnets": subnet_names(r)}) if {
+} else := lib.result(
+	r, "fail",
+	lib.no_counterpart_message(r, "create the secondary virtual network with the same subnets"),
+	{"subnets": _subnet_names(r)},
+) if {
 	not lib.counterpart(r)
 } else := lib.result(
 	r, "fail",
 	concat("", [
 		sprintf("Virtual network %s: its counterpart %s lacks subnet(s) ", [lib.name_of(r), lib.counterpart(r).name]),
-		concat(", ", sort(subnet_names(r) - subnet_names(lib.counterpart(r)))),
+		concat(", ", sort(_subnet_names(r) - _subnet_names(lib.counterpart(r)))),
 	]),
-	{"subnets": subnet_names(r), "counterpart subnets": subnet_names(lib.counterpart(r))},
+	{"subnets": _subnet_names(r), "counterpart subnets": _subnet_names(lib.counterpart(r))},
 ) if {
-	count(subnet_names(r) - subnet_names(lib.counterpart(r))) > 0
+	count(_subnet_names(r) - _subnet_names(lib.counterpart(r))) > 0
 } else := lib.result(
 	r, "pass",
 	sprintf("Virtual network %s has counterpart %s with the same subnets", [lib.name_of(r), lib.counterpart(r).name]),
-	{"subnets": subnet_names(r)},
+	{"subnets": _subnet_names(r)},
 )
 
-nsg_result(r) := lib.result(r, "not_applicable", lib.not_primary_message(r), {}) if {
+_nsg_result(r) := lib.result(r, "not_applicable", lib.not_primary_message(r), {}) if {
 	not lib.in_primary(r)
-} else := lib.result(r, "fail", lib.no_counterpart_message(r, "create the secondary network security group with the same rules"), {}) if {
+} else := lib.result(
+	r, "fail",
+	lib.no_counterpart_message(r, "create the secondary network security group with the same rules"),
+	{},
+) if {
 	not lib.counterpart(r)
 } else := lib.result(
 	r, "fail",
-	sprintf(
-		"Network security group %s: %d rule(s) have no equivalent in %s (same direction, access, protocol, ports and priority); copy them before failover",
-		[lib.name_of(r), count(rule_keys(r) - rule_keys(lib.counterpart(r))), lib.counterpart(r).name],
-	),
-	{"missing rules": rule_keys(r) - rule_keys(lib.counterpart(r))},
+	concat("", [
+		sprintf(
+			"Network security group %s: %d rule(s) have no equivalent in %s",
+			[lib.name_of(r), count(_rule_keys(r) - _rule_keys(lib.counterpart(r))), lib.counterpart(r).name],
+		),
+		" (same direction, access, protocol, ports and priority); copy them before failover",
+	]),
+	{"missing rules": _rule_keys(r) - _rule_keys(lib.counterpart(r))},
 ) if {
-	count(rule_keys(r) - rule_keys(lib.counterpart(r))) > 0
+	count(_rule_keys(r) - _rule_keys(lib.counterpart(r))) > 0
 } else := lib.result(
 	r, "pass",
 	sprintf("Network security group %s has an equivalent rule set in %s", [lib.name_of(r), lib.counterpart(r).name]),
-	{"rules": count(rule_keys(r))},
+	{"rules": count(_rule_keys(r))},
 )

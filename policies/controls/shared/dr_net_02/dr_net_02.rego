@@ -22,95 +22,111 @@ package drready.controls.shared.dr_net_02
 import data.drready.lib
 
 results := array.concat(
-	[endpoint_result(r) | some r in lib.resources_of("microsoft.network/privateendpoints")],
-	[link_result(r) | some r in lib.resources_of("microsoft.network/privatednszones/virtualnetworklinks")],
+	[_endpoint_result(r) | some r in lib.resources_of("microsoft.network/privateendpoints")],
+	[_link_result(r) | some r in lib.resources_of("microsoft.network/privatednszones/virtualnetworklinks")],
 )
 
-connections(pe) := [c.properties |
+_connections(pe) := [c.properties |
 	some key in ["privateLinkServiceConnections", "manualPrivateLinkServiceConnections"]
 	some c in object.get(pe, ["properties", key], [])
 ]
 
 # The service a secondary endpoint must reach: the counterpart of the primary service when the
 # pairing knows it, else the same service (global services such as Cosmos DB accounts).
-wanted_service(service_id) := s.id if {
+_wanted_service(service_id) := s.id if {
 	s := lib.counterpart(lib.by_id(service_id))
 } else := service_id
 
 # The wanted service first: looked up once per connection, not once per candidate endpoint.
-covered(c) if {
-	wanted := lower(wanted_service(c.privateLinkServiceId))
+_covered(c) if {
+	wanted := lower(_wanted_service(c.privateLinkServiceId))
 	some pe in lib.in_secondary_of_type("microsoft.network/privateendpoints")
-	some sc in connections(pe)
+	some sc in _connections(pe)
 	lower(sc.privateLinkServiceId) == wanted
 	some g in sc.groupIds
 	g in c.groupIds
 }
 
-missing(pe) := [concat("", [last(c.privateLinkServiceId), " (", concat(",", c.groupIds), ")"]) |
-	some c in connections(pe)
-	not covered(c)
+_missing(pe) := [concat("", [_last(c.privateLinkServiceId), " (", concat(",", c.groupIds), ")"]) |
+	some c in _connections(pe)
+	not _covered(c)
 ]
 
-endpoint_evidence(pe) := {"connections": [{"privateLinkServiceId": c.privateLinkServiceId, "groupIds": c.groupIds} | some c in connections(pe)]}
+_endpoint_evidence(pe) := {"connections": [{"privateLinkServiceId": c.privateLinkServiceId, "groupIds": c.groupIds} |
+	some c in _connections(pe)
+]}
 
-last(path) := parts[count(parts) - 1] if parts := split(path, "/")
+_last(path) := parts[count(parts) - 1] if parts := split(path, "/")
 
-endpoint_result(r) := lib.result(r, "not_applicable", lib.not_primary_message(r), {}) if {
+_endpoint_result(r) := lib.result(r, "not_applicable", lib.not_primary_message(r), {}) if {
 	not lib.in_primary(r)
-} else := endpoint_verdict(r, missing(r))
+} else := _endpoint_verdict(r, _missing(r))
 
-endpoint_verdict(r, gaps) := lib.result(
+_endpoint_verdict(r, gaps) := lib.result(
 	r, "fail",
 	concat("", [
 		sprintf("Private endpoint %s has no equivalent in %v for: ", [lib.name_of(r), input.stamp.secondary_region]),
 		concat("; ", gaps),
 		". Create private endpoints there for the counterpart services with the same group ids",
 	]),
-	endpoint_evidence(r),
+	_endpoint_evidence(r),
 ) if {
 	count(gaps) > 0
 } else := lib.result(
 	r, "pass",
 	sprintf("Private endpoint %s has an equivalent in %s", [lib.name_of(r), input.stamp.secondary_region]),
-	endpoint_evidence(r),
+	_endpoint_evidence(r),
 )
 
-zone_of(link) := lower(split(link.id, "/virtualNetworkLinks/")[0]) if contains(link.id, "/virtualNetworkLinks/")
+_zone_of(link) := lower(split(link.id, "/virtualNetworkLinks/")[0]) if contains(link.id, "/virtualNetworkLinks/")
 
 else := lower(split(link.id, "/virtualnetworklinks/")[0])
 
-linked_vnet(link) := lib.by_id(link.properties.virtualNetwork.id)
+_linked_vnet(link) := lib.by_id(link.properties.virtualNetwork.id)
 
-zone_links_to(link, vnet_id) if {
+_zone_links_to(link, vnet_id) if {
 	some other in lib.resources_of("microsoft.network/privatednszones/virtualnetworklinks")
-	zone_of(other) == zone_of(link)
+	_zone_of(other) == _zone_of(link)
 	lower(other.properties.virtualNetwork.id) == lower(vnet_id)
 }
 
-# A helper, not `not lib.in_primary(linked_vnet(r))`: OPA and rego-cpp disagree on an undefined call
+# A helper, not `not lib.in_primary(_linked_vnet(r))`: OPA and rego-cpp disagree on an undefined call
 # inside a negation (a link to a network outside the stamp).
-links_primary_vnet(r) if lib.in_primary(linked_vnet(r))
+_links_primary_vnet(r) if lib.in_primary(_linked_vnet(r))
 
-link_evidence(r) := {"properties.virtualNetwork.id": object.get(r, ["properties", "virtualNetwork", "id"], null)}
+_link_evidence(r) := {"properties.virtualNetwork.id": object.get(r, ["properties", "virtualNetwork", "id"], null)}
 
-link_result(r) := lib.result(r, "not_applicable", sprintf("DNS link %s does not link a primary virtual network of the stamp", [lib.name_of(r)]), link_evidence(r)) if {
-	not links_primary_vnet(r)
-} else := link_verdict(r, linked_vnet(r))
+_link_result(r) := lib.result(
+	r, "not_applicable",
+	sprintf("DNS link %s does not link a primary virtual network of the stamp", [lib.name_of(r)]),
+	_link_evidence(r),
+) if {
+	not _links_primary_vnet(r)
+} else := _link_verdict(r, _linked_vnet(r))
 
-link_verdict(r, vnet) := lib.result(r, "fail", sprintf("DNS link %s: the primary virtual network %s has no counterpart to link (see DR-NET-01)", [lib.name_of(r), vnet.name]), link_evidence(r)) if {
+_link_verdict(r, vnet) := lib.result(
+	r, "fail",
+	sprintf(
+		"DNS link %s: the primary virtual network %s has no counterpart to link (see DR-NET-01)",
+		[lib.name_of(r), vnet.name],
+	),
+	_link_evidence(r),
+) if {
 	not lib.counterpart(vnet)
 } else := lib.result(
 	r, "fail",
-	sprintf(
-		"Private DNS zone %s is linked to %s but not to its counterpart %s: names would not resolve in %s. Add a virtual network link (az network private-dns link vnet create)",
-		[split(zone_of(r), "/")[8], vnet.name, lib.counterpart(vnet).name, input.stamp.secondary_region],
-	),
-	link_evidence(r),
+	concat("", [
+		sprintf(
+			"Private DNS zone %s is linked to %s but not to its counterpart %s: names would not resolve in %s. ",
+			[split(_zone_of(r), "/")[8], vnet.name, lib.counterpart(vnet).name, input.stamp.secondary_region],
+		),
+		"Add a virtual network link (az network private-dns link vnet create)",
+	]),
+	_link_evidence(r),
 ) if {
-	not zone_links_to(r, lib.counterpart(vnet).id)
+	not _zone_links_to(r, lib.counterpart(vnet).id)
 } else := lib.result(
 	r, "pass",
 	sprintf("The DNS zone of link %s is also linked to %s", [lib.name_of(r), lib.counterpart(vnet).name]),
-	link_evidence(r),
+	_link_evidence(r),
 )

@@ -18,49 +18,67 @@ package drready.controls.shared.dr_net_03
 
 import data.drready.lib
 
-results := [firewall_result(r) | some r in lib.resources_of("microsoft.network/azurefirewalls")]
+results := [_firewall_result(r) | some r in lib.resources_of("microsoft.network/azurefirewalls")]
 
-standby(r) := s if {
+_standby(r) := s if {
 	s := lib.counterpart(r)
 } else := lib.in_secondary_of_type("microsoft.network/azurefirewalls")[0]
 
-policy_id(fw) := lower(object.get(fw, ["properties", "firewallPolicy", "id"], ""))
+_policy_id(fw) := lower(object.get(fw, ["properties", "firewallPolicy", "id"], ""))
 
-same_policy(r, s) if policy_id(r) == policy_id(s)
+_same_policy(r, s) if _policy_id(r) == _policy_id(s)
 
-same_policy(r, s) if lib.counterpart_id(policy_id(r)) == policy_id(s)
+_same_policy(r, s) if lib.counterpart_id(_policy_id(r)) == _policy_id(s)
 
-zone_gap(s) := [] if {
+_zone_gap(s) := [] if {
 	not lib.zone_region(lib.region(s))
 } else := [] if {
 	count(lib.list_or_empty(object.get(s, "zones", []))) != 1
-} else := [sprintf("%s is pinned to one zone: deploy it across zones (or omit zones, which makes it zone-redundant)", [s.name])]
+} else := [sprintf(
+	"%s is pinned to one zone: deploy it across zones (or omit zones, which makes it zone-redundant)",
+	[s.name],
+)]
 
-policy_gap(r, s) := [] if {
-	same_policy(r, s)
-} else := [sprintf("%s does not use the primary's firewall policy %v or its paired counterpart", [s.name, object.get(r, ["properties", "firewallPolicy", "id"], "(none)")])]
+_policy_gap(r, s) := [] if {
+	_same_policy(r, s)
+} else := [sprintf(
+	"%s does not use the primary's firewall policy %v or its paired counterpart",
+	[s.name, object.get(r, ["properties", "firewallPolicy", "id"], "(none)")],
+)]
 
-evidence(r) := {
+_evidence(r) := {
 	"properties.firewallPolicy.id": object.get(r, ["properties", "firewallPolicy", "id"], null),
 	"zones": object.get(r, "zones", null),
 }
 
-firewall_result(r) := lib.result(r, "not_applicable", lib.not_primary_message(r), evidence(r)) if {
+_firewall_result(r) := lib.result(r, "not_applicable", lib.not_primary_message(r), _evidence(r)) if {
 	not lib.in_primary(r)
 } else := lib.result(
 	r, "fail",
-	sprintf("Egress of the stamp leaves through firewall %s, but %v has no Azure Firewall: after failover, traffic either has no egress or leaves unfiltered. Deploy one with the same firewall policy", [lib.name_of(r), input.stamp.secondary_region]),
-	evidence(r),
+	concat("", [
+		sprintf(
+			"Egress of the stamp leaves through firewall %s, but %v has no Azure Firewall: ",
+			[lib.name_of(r), input.stamp.secondary_region],
+		),
+		"after failover, traffic either has no egress or leaves unfiltered. Deploy one with the same firewall policy",
+	]),
+	_evidence(r),
 ) if {
-	not standby(r)
+	not _standby(r)
 } else := lib.result(
 	r, "fail",
-	concat("", [sprintf("Firewall %s has a standby, but: ", [lib.name_of(r)]), concat("; ", array.concat(policy_gap(r, standby(r)), zone_gap(standby(r))))]),
-	object.union(evidence(r), {"standby": standby(r).id, "standby zones": object.get(standby(r), "zones", null)}),
+	concat("", [
+		sprintf("Firewall %s has a standby, but: ", [lib.name_of(r)]),
+		concat("; ", array.concat(_policy_gap(r, _standby(r)), _zone_gap(_standby(r)))),
+	]),
+	object.union(_evidence(r), {"standby": _standby(r).id, "standby zones": object.get(_standby(r), "zones", null)}),
 ) if {
-	count(array.concat(policy_gap(r, standby(r)), zone_gap(standby(r)))) > 0
+	count(array.concat(_policy_gap(r, _standby(r)), _zone_gap(_standby(r)))) > 0
 } else := lib.result(
 	r, "pass",
-	sprintf("Firewall %s has a standby %s in %s with the same policy", [lib.name_of(r), standby(r).name, input.stamp.secondary_region]),
-	object.union(evidence(r), {"standby": standby(r).id}),
+	sprintf(
+		"Firewall %s has a standby %s in %s with the same policy",
+		[lib.name_of(r), _standby(r).name, input.stamp.secondary_region],
+	),
+	object.union(_evidence(r), {"standby": _standby(r).id}),
 )

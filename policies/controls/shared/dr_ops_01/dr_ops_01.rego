@@ -19,40 +19,66 @@ import data.drready.lib
 
 # Prepared in Python (rego-cpp has no date parsing): the stamp's region-failover drills with their
 # age in days, newest first, and the interval that applies.
-drills := object.get(input, ["declared", "drills"], [])
+_drills := object.get(input, ["declared", "drills"], [])
 
-interval := input.declared.drill_interval_days
+_interval := input.declared.drill_interval_days
 
-targets := input.stamp.targets
+_targets := input.stamp.targets
 
-latest := drills[0]
+_latest := _drills[0]
 
-latest_or_null := drills[0] if count(drills) > 0
+default _latest_or_null := null
 
-else := null
+_latest_or_null := _drills[0] if count(_drills) > 0
 
-evidence := {"drills": count(drills), "latest": latest_or_null, "drill_interval_days": interval}
+_evidence := {"drills": count(_drills), "latest": _latest_or_null, "drill_interval_days": _interval}
 
-too_old := [sprintf("the last drill is %d days old (interval %d days)", [latest.age_days, interval])] if {
-	latest.age_days > interval
-} else := []
+default _too_old := []
 
-rto_missed := [sprintf("measured RTO %d min exceeded the %d min target", [latest.measured.rto_minutes, targets.rto_minutes])] if {
-	latest.measured.rto_minutes > targets.rto_minutes
-} else := []
+_too_old := [sprintf("the last drill is %d days old (interval %d days)", [_latest.age_days, _interval])] if {
+	_latest.age_days > _interval
+}
 
-rpo_missed := [sprintf("measured RPO %d min exceeded the %d min target", [latest.measured.rpo_minutes, targets.rpo_minutes])] if {
-	latest.measured.rpo_minutes > targets.rpo_minutes
-} else := []
+default _rto_missed := []
 
-problems := array.concat(array.concat(too_old, rto_missed), rpo_missed)
+_rto_missed := [sprintf(
+	"measured RTO %d min exceeded the %d min target",
+	[_latest.measured.rto_minutes, _targets.rto_minutes],
+)] if {
+	_latest.measured.rto_minutes > _targets.rto_minutes
+}
 
-results := [lib.declared_result("fail", sprintf("No failover drill is recorded for stamp %s: rehearse a region failover and record it in the drills file named in drready.yaml", [input.stamp.name]), evidence)] if {
-	count(drills) == 0
-} else := [lib.declared_result("fail", concat("", [sprintf("Stamp %s: ", [input.stamp.name]), concat("; ", problems)]), evidence)] if {
-	count(problems) > 0
+default _rpo_missed := []
+
+_rpo_missed := [sprintf(
+	"measured RPO %d min exceeded the %d min target",
+	[_latest.measured.rpo_minutes, _targets.rpo_minutes],
+)] if {
+	_latest.measured.rpo_minutes > _targets.rpo_minutes
+}
+
+_problems := array.concat(array.concat(_too_old, _rto_missed), _rpo_missed)
+
+results := [lib.declared_result(
+	"fail",
+	concat("", [
+		sprintf("No failover drill is recorded for stamp %s: ", [input.stamp.name]),
+		"rehearse a region failover and record it in the drills file named in drready.yaml",
+	]),
+	_evidence,
+)] if {
+	count(_drills) == 0
+} else := [lib.declared_result(
+	"fail",
+	concat("", [sprintf("Stamp %s: ", [input.stamp.name]), concat("; ", _problems)]),
+	_evidence,
+)] if {
+	count(_problems) > 0
 } else := [lib.declared_result(
 	"pass",
-	sprintf("Stamp %s was failed over %d days ago and met its targets (RTO %d min, RPO %d min)", [input.stamp.name, latest.age_days, latest.measured.rto_minutes, latest.measured.rpo_minutes]),
-	evidence,
+	sprintf(
+		"Stamp %s was failed over %d days ago and met its targets (RTO %d min, RPO %d min)",
+		[input.stamp.name, _latest.age_days, _latest.measured.rto_minutes, _latest.measured.rpo_minutes],
+	),
+	_evidence,
 )]

@@ -19,42 +19,45 @@ package drready.controls.shared.dr_reg_01
 
 import data.drready.lib
 
-primary := input.stamp.primary_region
+_primary := input.stamp.primary_region
 
-secondary := input.stamp.secondary_region
+_secondary := input.stamp.secondary_region
 
-evidence := {"stamp.primary_region": primary, "stamp.secondary_region": secondary}
+_evidence := {"stamp.primary_region": _primary, "stamp.secondary_region": _secondary}
 
-results := [assessment]
+results := [_assessment]
 
-assessment := {
-	"resource": lib.stamp_ref,
-	"status": "fail",
-	"message": sprintf(
-		"Stamp %s has no secondary region and %s has no Azure pair: set secondary_region in drready.yaml to the region you would recover into",
-		[input.stamp.name, primary],
+_assessment := lib.stamp_result(
+	"fail",
+	concat("", [
+		sprintf("Stamp %s has no secondary region and %s has no Azure pair: ", [input.stamp.name, _primary]),
+		"set secondary_region in drready.yaml to the region you would recover into",
+	]),
+	_evidence,
+) if {
+	_secondary == null
+} else := lib.with_severity(
+	lib.stamp_result(
+		"fail",
+		concat("", [
+			sprintf("Secondary region %s is not the Azure pair of %s (%s): ", [_secondary, _primary, _pair_text]),
+			sprintf(
+				"geo-redundant storage, geo-redundant database backups and Key Vault failover replicate to %s, not to %s; ",
+				[_pair_text, _secondary],
+			),
+			"plan replicas or second stamps there instead",
+		]),
+		_evidence,
 	),
-	"evidence": evidence,
-} if {
-	secondary == null
-} else := {
-	"resource": lib.stamp_ref,
-	"status": "fail",
-	"severity": "info",
-	"message": sprintf(
-		"Secondary region %s is not the Azure pair of %s (%s): geo-redundant storage, geo-redundant database backups and Key Vault failover replicate to %s, not to %s; plan replicas or second stamps there instead",
-		[secondary, primary, pair_text, pair_text, secondary],
-	),
-	"evidence": evidence,
-} if {
-	secondary != lib.azure_pair(primary)
-} else := {
-	"resource": lib.stamp_ref,
-	"status": "pass",
-	"message": sprintf("Secondary region %s is the Azure pair of %s", [secondary, primary]),
-	"evidence": evidence,
-}
+	"info",
+) if {
+	_secondary != lib.azure_pair(_primary)
+} else := lib.stamp_result(
+	"pass",
+	sprintf("Secondary region %s is the Azure pair of %s", [_secondary, _primary]),
+	_evidence,
+)
 
-pair_text := lib.azure_pair(primary) if lib.azure_pair(primary) != null
+default _pair_text := "none"
 
-else := "none"
+_pair_text := lib.azure_pair(_primary) if lib.azure_pair(_primary) != null

@@ -20,7 +20,9 @@
 #   recovery: {step: data, label: Fail over storage, phase: data, per_resource: true}
 #   remediation:
 #     summary: Make the storage account read-access geo-zone-redundant (RA-GZRS)
-#     command: az storage account update -n {name} -g {resource_group} --subscription {subscription} --sku Standard_RAGZRS
+#     command: >-
+#       az storage account update -n {name} -g {resource_group} --subscription {subscription}
+#       --sku Standard_RAGZRS
 #   plan:
 #     azurerm_storage_account:
 #       type: Microsoft.Storage/storageAccounts
@@ -31,35 +33,47 @@ package drready.controls.web.dr_web_01
 
 import data.drready.lib
 
-geo_skus := {"Standard_GRS", "Standard_RAGRS", "Standard_GZRS", "Standard_RAGZRS"}
+_read_access_skus := {"Standard_RAGRS", "Standard_RAGZRS"}
 
-read_access_skus := {"Standard_RAGRS", "Standard_RAGZRS"}
+results := [lib.with_mechanism(_assess(r), lib.storage_mechanism(_sku(r))) |
+	some r in lib.resources_of("microsoft.storage/storageaccounts")
+]
 
-results := [lib.with_mechanism(assess(r), lib.storage_mechanism(sku(r))) | some r in lib.resources_of("microsoft.storage/storageaccounts")]
+_sku(r) := object.get(r, ["sku", "name"], null)
 
-sku(r) := object.get(r, ["sku", "name"], null)
+_evidence(r) := {"sku.name": _sku(r)}
 
-evidence(r) := {"sku.name": sku(r)}
-
-assess(r) := lib.result(r, "not_applicable", lib.counterpart_message(r), evidence(r)) if {
+_assess(r) := lib.result(r, "not_applicable", lib.counterpart_message(r), _evidence(r)) if {
 	lib.in_secondary(r)
 } else := lib.result(
 	r, "pass",
-	sprintf("Storage account %s is %s: the secondary web endpoint serves the site read-only during an outage", [lib.name_of(r), sku(r)]),
-	evidence(r),
+	concat("", [
+		sprintf("Storage account %s is %s: ", [lib.name_of(r), _sku(r)]),
+		"the secondary web endpoint serves the site read-only during an outage",
+	]),
+	_evidence(r),
 ) if {
-	sku(r) in read_access_skus
+	_sku(r) in _read_access_skus
 } else := lib.result(
 	r, "pass",
-	sprintf("Storage account %s is %s (geo-replicated); RA-GZRS would also serve the site read-only from the secondary before failover", [lib.name_of(r), sku(r)]),
-	evidence(r),
+	concat("", [
+		sprintf("Storage account %s is %s (geo-replicated); ", [lib.name_of(r), _sku(r)]),
+		"RA-GZRS would also serve the site read-only from the secondary before failover",
+	]),
+	_evidence(r),
 ) if {
-	sku(r) in geo_skus
+	_sku(r) in lib.geo_storage_skus
 } else := lib.result(
 	r, "fail",
-	sprintf(
-		"Storage account %s is %v: the static site and its data stay in %s and are lost with the region. Set sku.name to Standard_RAGZRS: az storage account update -n %s -g %s --sku Standard_RAGZRS",
-		[lib.name_of(r), sku(r), r.location, lib.name_of(r), lib.resource_group(r)],
-	),
-	evidence(r),
+	concat("", [
+		sprintf(
+			"Storage account %s is %v: the static site and its data stay in %s and are lost with the region. ",
+			[lib.name_of(r), _sku(r), r.location],
+		),
+		sprintf(
+			"Set sku.name to Standard_RAGZRS: az storage account update -n %s -g %s --sku Standard_RAGZRS",
+			[lib.name_of(r), lib.resource_group(r)],
+		),
+	]),
+	_evidence(r),
 )

@@ -29,55 +29,76 @@ package drready.controls.web.dr_web_05
 
 import data.drready.lib
 
-results := [policy_result(r) | some r in lib.resources_of("microsoft.network/applicationgatewaywebapplicationfirewallpolicies")]
+results := [_policy_result(r) |
+	some r in lib.resources_of("microsoft.network/applicationgatewaywebapplicationfirewallpolicies")
+]
 
-settings(r) := object.get(r, ["properties", "policySettings"], {})
+_settings(r) := object.get(r, ["properties", "policySettings"], {})
 
-rule_sets(r) := {{"type": s.ruleSetType, "version": s.ruleSetVersion} | some s in object.get(r, ["properties", "managedRules", "managedRuleSets"], [])}
+_rule_sets(r) := {{"type": s.ruleSetType, "version": s.ruleSetVersion} |
+	some s in object.get(r, ["properties", "managedRules", "managedRuleSets"], [])
+}
 
-has_set(r, t, minimum) if {
-	some s in rule_sets(r)
+_has_set(r, t, minimum) if {
+	some s in _rule_sets(r)
 	s.type == t
 	lib.version_at_least(s.version, minimum)
 }
 
-core(r) if has_set(r, "OWASP", "3.2")
+_core(r) if _has_set(r, "OWASP", "3.2")
 
-core(r) if has_set(r, "Microsoft_DefaultRuleSet", "2.1")
+_core(r) if _has_set(r, "Microsoft_DefaultRuleSet", "2.1")
 
-custom_rules(r) := {{"name": c.name, "priority": c.priority, "action": c.action} | some c in object.get(r, ["properties", "customRules"], [])}
-
-own_gaps(r) := array.concat(
-	array.concat(
-		[sprintf("policySettings.state is %v", [object.get(settings(r), "state", null)]) | object.get(settings(r), "state", null) != "Enabled"],
-		[sprintf("mode is %v: switch to Prevention", [object.get(settings(r), "mode", null)]) | object.get(settings(r), "mode", null) != "Prevention"],
-	),
-	array.concat(
-		["no core rule set OWASP >= 3.2 or Microsoft_DefaultRuleSet >= 2.1" | not core(r)],
-		["no Microsoft_BotManagerRuleSet >= 1.0" | not has_set(r, "Microsoft_BotManagerRuleSet", "1.0")],
-	),
-)
-
-parity_gaps(r, s) := array.concat(
-	array.concat(
-		[sprintf("counterpart %s has other managed rule sets", [s.name]) | rule_sets(r) != rule_sets(s)],
-		[sprintf("counterpart %s runs in %v mode", [s.name, object.get(settings(s), "mode", null)]) | object.get(settings(s), "mode", null) != object.get(settings(r), "mode", null)],
-	),
-	[sprintf("counterpart %s has other custom rules", [s.name]) | custom_rules(r) != custom_rules(s)],
-)
-
-gaps(r) := array.concat(own_gaps(r), parity_gaps(r, lib.counterpart(r))) if {
-	lib.counterpart(r)
-} else := array.concat(own_gaps(r), [lib.no_counterpart_message(r, "the secondary gateway needs the same WAF policy")])
-
-evidence(r) := {
-	"properties.policySettings.state": object.get(settings(r), "state", null),
-	"properties.policySettings.mode": object.get(settings(r), "mode", null),
-	"properties.managedRules.managedRuleSets": rule_sets(r),
+_custom_rules(r) := {{"name": c.name, "priority": c.priority, "action": c.action} |
+	some c in object.get(r, ["properties", "customRules"], [])
 }
 
-policy_result(r) := lib.result(r, "not_applicable", lib.not_primary_message(r), evidence(r)) if {
+_state(r) := object.get(_settings(r), "state", null)
+
+_mode(r) := object.get(_settings(r), "mode", null)
+
+_own_gaps(r) := array.concat(
+	array.concat(
+		[sprintf("policySettings.state is %v", [_state(r)]) | _state(r) != "Enabled"],
+		[sprintf("mode is %v: switch to Prevention", [_mode(r)]) | _mode(r) != "Prevention"],
+	),
+	array.concat(
+		["no core rule set OWASP >= 3.2 or Microsoft_DefaultRuleSet >= 2.1" | not _core(r)],
+		["no Microsoft_BotManagerRuleSet >= 1.0" | not _has_set(r, "Microsoft_BotManagerRuleSet", "1.0")],
+	),
+)
+
+_parity_gaps(r, s) := array.concat(
+	array.concat(
+		[sprintf("counterpart %s has other managed rule sets", [s.name]) | _rule_sets(r) != _rule_sets(s)],
+		[sprintf("counterpart %s runs in %v mode", [s.name, _mode(s)]) | _mode(s) != _mode(r)],
+	),
+	[sprintf("counterpart %s has other custom rules", [s.name]) | _custom_rules(r) != _custom_rules(s)],
+)
+
+_gaps(r) := array.concat(_own_gaps(r), _parity_gaps(r, lib.counterpart(r))) if {
+	lib.counterpart(r)
+} else := array.concat(_own_gaps(r), [lib.no_counterpart_message(r, "the secondary gateway needs the same WAF policy")])
+
+_evidence(r) := {
+	"properties.policySettings.state": _state(r),
+	"properties.policySettings.mode": _mode(r),
+	"properties.managedRules.managedRuleSets": _rule_sets(r),
+}
+
+_policy_result(r) := lib.result(r, "not_applicable", lib.not_primary_message(r), _evidence(r)) if {
 	not lib.in_primary(r)
-} else := lib.result(r, "fail", concat("", [sprintf("WAF policy %s: ", [lib.name_of(r)]), concat("; ", gaps(r))]), evidence(r)) if {
-	count(gaps(r)) > 0
-} else := lib.result(r, "pass", sprintf("WAF policy %s blocks with core and bot rule sets, the same in %s", [lib.name_of(r), lib.counterpart(r).name]), evidence(r))
+} else := lib.result(
+	r, "fail",
+	concat("", [sprintf("WAF policy %s: ", [lib.name_of(r)]), concat("; ", _gaps(r))]),
+	_evidence(r),
+) if {
+	count(_gaps(r)) > 0
+} else := lib.result(
+	r, "pass",
+	sprintf(
+		"WAF policy %s blocks with core and bot rule sets, the same in %s",
+		[lib.name_of(r), lib.counterpart(r).name],
+	),
+	_evidence(r),
+)

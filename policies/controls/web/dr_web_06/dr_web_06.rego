@@ -22,22 +22,31 @@ package drready.controls.web.dr_web_06
 
 import data.drready.lib
 
-results := [cert_result(r) | some r in lib.resources_of("microsoft.network/applicationgateways")]
+results := [_cert_result(r) | some r in lib.resources_of("microsoft.network/applicationgateways")]
 
-certs(r) := object.get(r, ["properties", "sslCertificates"], [])
+_certs(r) := object.get(r, ["properties", "sslCertificates"], [])
 
-uploaded(r) := [c.name | some c in certs(r); object.get(c, ["properties", "keyVaultSecretId"], "") == ""]
+_uploaded(r) := [c.name | some c in _certs(r); object.get(c, ["properties", "keyVaultSecretId"], "") == ""]
 
-cert_result(r) := lib.result(r, "not_applicable", sprintf("Application Gateway %s terminates no TLS", [lib.name_of(r)]), {"sslCertificates": 0}) if {
-	count(certs(r)) == 0
+_cert_result(r) := lib.result(
+	r, "not_applicable",
+	sprintf("Application Gateway %s terminates no TLS", [lib.name_of(r)]),
+	{"sslCertificates": 0},
+) if {
+	count(_certs(r)) == 0
 } else := lib.result(
 	r, "fail",
 	concat("", [
 		sprintf("Application Gateway %s holds uploaded certificate(s) ", [lib.name_of(r)]),
-		concat(", ", uploaded(r)),
-		": a rebuilt gateway cannot fetch them. Store them in Key Vault and reference keyVaultSecretId (az network application-gateway ssl-cert update --key-vault-secret-id)",
+		concat(", ", _uploaded(r)),
+		": a rebuilt gateway cannot fetch them. Store them in Key Vault and reference keyVaultSecretId ",
+		"(az network application-gateway ssl-cert update --key-vault-secret-id)",
 	]),
-	{"uploaded certificates": uploaded(r)},
+	{"uploaded certificates": _uploaded(r)},
 ) if {
-	count(uploaded(r)) > 0
-} else := lib.result(r, "pass", sprintf("Application Gateway %s takes all %d certificate(s) from Key Vault", [lib.name_of(r), count(certs(r))]), {"sslCertificates": count(certs(r))})
+	count(_uploaded(r)) > 0
+} else := lib.result(
+	r, "pass",
+	sprintf("Application Gateway %s takes all %d certificate(s) from Key Vault", [lib.name_of(r), count(_certs(r))]),
+	{"sslCertificates": count(_certs(r))},
+)
