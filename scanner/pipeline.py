@@ -150,6 +150,12 @@ def engine_input(doc: dict[str, Any], projection: Projection) -> dict[str, Any]:
     counterparts = {
         str(p["primary"]).lower(): str(p["secondary"]).lower() for p in doc.get("pairs", []) if p.get("secondary")
     }
+    # A claimed secondary says whose standby it is, so no other primary takes it for its own.
+    for p in doc.get("pairs", []):
+        secondary = str(p.get("secondary") or "").lower()
+        if secondary in bodies:
+            claim = {"claimed": True, "claimed_by": str(p.get("primary_name") or p["primary"])}
+            bodies[secondary] = bodies[secondary] | {"drready": bodies[secondary]["drready"] | claim}
     by_type: dict[str, list[dict[str, Any]]] = {}
     index: dict[str, list[str | int]] = {}
     for r in doc.get("resources", []):

@@ -47,7 +47,8 @@ class RegionTable:
         for name in sorted(set(names)):
             if name in self.regions:
                 known = self.regions[name]
-                out[name] = {k: known.get(k) for k in ("display", "pair", "zones", "source")}
+                keys = ("display", "pair", "pair_one_way", "zones", "restricted", "source")
+                out[name] = {k: known.get(k) for k in keys}
         return out
 
 

@@ -122,8 +122,9 @@ def pair_resources(
     resources: list[dict[str, Any]], primary: str, secondary: str, config: Config, regions: RegionTable
 ) -> list[dict[str, Any]]:
     """Link each primary-region resource to its secondary counterpart: by the dr-pair tag, else by its
-    name with the region token swapped (e.g. app-cus <-> app-eus2). A secondary stands in for one
-    primary only: tag pairs are made first, then name pairs among the secondaries still free."""
+    name with the region token swapped (e.g. app-cus <-> app-eus2), else, when exactly one primary and
+    one secondary of a type are left unpaired, those two. A secondary stands in for one primary only:
+    tag pairs are made first, then name pairs among the secondaries still free, then the last one."""
     in_secondary: dict[str, list[dict[str, Any]]] = {}
     for r in resources:
         if norm_region(r.get("location")) == secondary:
@@ -145,6 +146,12 @@ def pair_resources(
                 found[str(r["id"]).lower()] = (match, method if match else None)
                 if match is not None:
                     claimed.add(str(match["id"]).lower())
+    for rtype, candidates in in_secondary.items():
+        left = [r for r in primaries if str(r["type"]).lower() == rtype and str(r["id"]).lower() not in found]
+        free = [c for c in candidates if str(c["id"]).lower() not in claimed]
+        untagged = [r for r in left if tag(r, PAIR_TAG) is None]
+        if len(left) == 1 and len(untagged) == 1 and len(free) == 1 and tag(free[0], PAIR_TAG) is None:
+            found[str(left[0]["id"]).lower()] = (free[0], "only")
     pairs = []
     for r in primaries:
         match, method = found.get(str(r["id"]).lower(), (None, None))

@@ -94,7 +94,14 @@ def test_azure_locations_override_the_table() -> None:
     assert "global" not in table.regions
     assert table.pair("westeurope") == "northeurope"  # not in Azure's answer: the table still speaks
     assert table.facts(["eastus", "marsnorth"]) == {
-        "eastus": {"display": "East US", "pair": "westus2", "zones": True, "source": "arm"}
+        "eastus": {
+            "display": "East US",
+            "pair": "westus2",
+            "pair_one_way": False,
+            "zones": True,
+            "restricted": False,
+            "source": "arm",
+        }
     }
 
 

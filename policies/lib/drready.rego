@@ -35,15 +35,27 @@ in_secondary(r) if {
 	region(r) == input.stamp.secondary_region
 }
 
-# Zone support comes from policies/lib/regions/data.json (Microsoft's regions list). A region whose
-# support is unknown is neither: zone checks then give no result and the finding becomes unknown.
-zone_region(name) if object.get(data.lib.regions.regions, [name, "zones"], null) == true
+# Region facts: drready gives each stamp the facts of its regions in input.regions (the shipped table,
+# policies/lib/regions/data.json, overridden by what Azure's locations list said); hand-written inputs
+# (the case tables) fall back to the table itself. A region whose zone support is unknown is neither a
+# zone region nor one without zones: zone checks then give no result, and the finding is unknown.
+region_fact(name, key) := object.get(input.regions, [name, key], null) if {
+	is_object(input.regions)
+} else := object.get(data.lib.regions.regions, [name, key], null)
 
-no_zones(name) if object.get(data.lib.regions.regions, [name, "zones"], null) == false
+zone_region(name) if region_fact(name, "zones") == true
+
+no_zones(name) if region_fact(name, "zones") == false
 
 azure_pair(name) := p if {
-	p := object.get(data.lib.regions.regions, [name, "pair"], null)
+	p := region_fact(name, "pair")
 	p != null
+}
+
+# Known to have no Azure pair (Microsoft lists none), as opposed to a region the table does not know.
+unpaired_region(name) if {
+	region_fact(name, "display") != null
+	region_fact(name, "pair") == null
 }
 
 name_of(r) := object.get(r, "name", r.id)
@@ -133,6 +145,28 @@ by_id(id) := r if {
 _has_index if is_object(input.index)
 
 in_secondary_of_type(t) := [r | some r in resources_of(t); in_secondary(r)]
+
+# Secondary resources of a type that stand in for no primary: a standby is one primary's only (a tag
+# pair, a name pair, or the one secondary left for the one primary left, paired in Python).
+unclaimed_in_secondary_of_type(t) := [r | some r in in_secondary_of_type(t); not _claimed(r)]
+
+_claimed(r) if r.drready.claimed == true
+
+_claimed(r) if {
+	not _has_index
+	some p in input.pairs
+	_pair_secondary(p) == lower(r.id)
+}
+
+# Which primary a claimed secondary stands in for, for messages ("" when none).
+claimed_by(r) := object.get(r, ["drready", "claimed_by"], "") if {
+	_has_index
+} else := object.get(p, "primary_name", p.primary) if {
+	some p in input.pairs
+	_pair_secondary(p) == lower(r.id)
+} else := ""
+
+_pair_secondary(p) := lower(p.secondary) if is_string(p.secondary)
 
 # "1.29.4" -> [1, 29, 4]; non-numeric parts count as 0.
 _version_parts(v) := [n | some p in split(sprintf("%v", [v]), "."); n := _to_number_or_zero(p)]

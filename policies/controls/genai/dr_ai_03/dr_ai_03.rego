@@ -4,7 +4,8 @@
 #   The API Management gateway in front of the models has a load-balanced pool backend whose members
 #   sit in at least 2 regions, every member backend defines circuit-breaker rules (a tripped breaker
 #   makes the pool use the next priority group), and the gateway itself is multi-region (Premium
-#   additional location in the secondary) or duplicated there. Backends are read from ARM; member
+#   additional location in the secondary, with its gateway enabled: a location with disableGateway
+#   serves no traffic) or duplicated there. Backends are read from ARM; member
 #   regions are those of the Azure OpenAI accounts whose endpoints the members call.
 # related_resources:
 #   - ref: https://learn.microsoft.com/azure/api-management/backends
@@ -51,9 +52,11 @@ _no_breaker(r) := sort([m.name |
 	count(lib.list_or_empty(object.get(m, ["properties", "circuitBreaker", "rules"], []))) == 0
 ])
 
+# An additional location counts only with its gateway on: with disableGateway it serves no traffic.
 _multi_region(r) if {
-	some l in object.get(r, ["properties", "additionalLocations"], [])
-	lib.norm_region(l.location) == input.stamp.secondary_region
+	some l in lib.list_or_empty(lib.prop(r, ["additionalLocations"]))
+	lib.norm_region(object.get(l, "location", "")) == input.stamp.secondary_region
+	object.get(l, "disableGateway", false) != true
 }
 
 _multi_region(r) if lib.counterpart(r)
@@ -85,6 +88,12 @@ _gaps(r) := array.concat(
 )
 
 _evidence(r) := {
+	"properties.additionalLocations[]": [{
+		"location": object.get(l, "location", null),
+		"disableGateway": object.get(l, "disableGateway", null),
+	} |
+		some l in lib.list_or_empty(lib.prop(r, ["additionalLocations"]))
+	],
 	"pools": count(_pools(r)),
 	"member regions": _member_regions(r),
 	"members without circuit breaker": _no_breaker(r),

@@ -4,7 +4,9 @@
 #   When the primary routes egress through Azure Firewall, the secondary region has a firewall too,
 #   governed by the same firewall policy (or its paired counterpart policy), and zone-redundant in
 #   zone regions. Azure Firewall is a single-region service; it is automatically zone-redundant in
-#   regions with availability zones, so an absent zone list is accepted and a single zone is not.
+#   regions with availability zones, so an absent zone list is accepted and a single zone is not, on
+#   the primary firewall as on its standby. A standby is one firewall's only: a secondary firewall that
+#   stands in for another primary is not this one's.
 # related_resources:
 #   - ref: https://learn.microsoft.com/azure/reliability/reliability-firewall
 #     description: Reliability in Azure Firewall
@@ -20,9 +22,14 @@ import data.drready.lib
 
 results := [_firewall_result(r) | some r in lib.resources_of("microsoft.network/azurefirewalls")]
 
+_type := "microsoft.network/azurefirewalls"
+
+# The counterpart, else the one secondary firewall no other primary claims.
 _standby(r) := s if {
 	s := lib.counterpart(r)
-} else := lib.in_secondary_of_type("microsoft.network/azurefirewalls")[0]
+} else := lib.unclaimed_in_secondary_of_type(_type)[0] if {
+	count(lib.unclaimed_in_secondary_of_type(_type)) == 1
+}
 
 _policy_id(fw) := lower(object.get(fw, ["properties", "firewallPolicy", "id"], ""))
 
@@ -30,21 +37,28 @@ _same_policy(r, s) if _policy_id(r) == _policy_id(s)
 
 _same_policy(r, s) if lib.counterpart_id(_policy_id(r)) == _policy_id(s)
 
-_zone_gap(s) := [] if {
-	not lib.zone_region(lib.region(s))
-} else := [] if {
-	count(lib.list_or_empty(object.get(s, "zones", []))) != 1
-} else := [sprintf(
+_zone_gap(fw) := [sprintf(
 	"%s is pinned to one zone: deploy it across zones (or omit zones, which makes it zone-redundant)",
-	[s.name],
-)]
+	[lib.name_of(fw)],
+)] if {
+	count(lib.list_or_empty(object.get(fw, "zones", []))) == 1
+} else := []
 
 _policy_gap(r, s) := [] if {
 	_same_policy(r, s)
 } else := [sprintf(
 	"%s does not use the primary's firewall policy %v or its paired counterpart",
-	[s.name, object.get(r, ["properties", "firewallPolicy", "id"], "(none)")],
+	[lib.name_of(s), object.get(r, ["properties", "firewallPolicy", "id"], "(none)")],
 )]
+
+_taken(r) := [concat("", [lib.name_of(s), " stands in for ", lib.claimed_by(s)]) |
+	some s in lib.in_secondary_of_type(_type)
+	lib.claimed_by(s) != lib.name_of(r)
+]
+
+_taken_text(r) := concat("", [" (", concat("; ", _taken(r)), ")"]) if {
+	count(_taken(r)) > 0
+} else := ""
 
 _evidence(r) := {
 	"properties.firewallPolicy.id": object.get(r, ["properties", "firewallPolicy", "id"], null),
@@ -57,28 +71,31 @@ _firewall_result(r) := lib.result(r, "not_applicable", lib.not_primary_message(r
 	r, "fail",
 	concat("", [
 		sprintf(
-			"Egress of the stamp leaves through firewall %s, but %v has no Azure Firewall: ",
+			"Egress of the stamp leaves through firewall %s, but %v has no Azure Firewall for it",
 			[lib.name_of(r), input.stamp.secondary_region],
 		),
-		"after failover, traffic either has no egress or leaves unfiltered. Deploy one with the same firewall policy",
+		_taken_text(r),
+		": after failover, traffic either has no egress or leaves unfiltered. Deploy one with the same firewall policy",
 	]),
-	_evidence(r),
+	object.union(_evidence(r), {"secondary firewalls taken": _taken(r)}),
 ) if {
 	not _standby(r)
-} else := lib.result(
+} else := _with_standby(r, _standby(r))
+
+_with_standby(r, s) := lib.result(
 	r, "fail",
 	concat("", [
-		sprintf("Firewall %s has a standby, but: ", [lib.name_of(r)]),
-		concat("; ", array.concat(_policy_gap(r, _standby(r)), _zone_gap(_standby(r)))),
+		sprintf("Firewall %s (standby %s): ", [lib.name_of(r), lib.name_of(s)]),
+		concat("; ", array.concat(array.concat(_zone_gap(r), _zone_gap(s)), _policy_gap(r, s))),
 	]),
-	object.union(_evidence(r), {"standby": _standby(r).id, "standby zones": object.get(_standby(r), "zones", null)}),
+	object.union(_evidence(r), {"standby": s.id, "standby zones": object.get(s, "zones", null)}),
 ) if {
-	count(array.concat(_policy_gap(r, _standby(r)), _zone_gap(_standby(r)))) > 0
+	count(array.concat(array.concat(_zone_gap(r), _zone_gap(s)), _policy_gap(r, s))) > 0
 } else := lib.result(
 	r, "pass",
 	sprintf(
-		"Firewall %s has a standby %s in %s with the same policy",
-		[lib.name_of(r), _standby(r).name, input.stamp.secondary_region],
+		"Firewall %s has a standby %s in %s with the same policy, neither pinned to one zone",
+		[lib.name_of(r), lib.name_of(s), input.stamp.secondary_region],
 	),
-	object.union(_evidence(r), {"standby": _standby(r).id}),
+	object.union(_evidence(r), {"standby": s.id}),
 )
