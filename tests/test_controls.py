@@ -62,6 +62,7 @@ def matches(results: list[dict[str, Any]], expect: dict[str, Any]) -> list[str]:
         if r["status"] != e["status"] or r.get("severity") != e.get("severity"):
             problems.append(f"{rid}: {r['status']}/{r.get('severity')} != {e['status']}/{e.get('severity')}")
         problems += [f"{rid}: message lacks {frag!r}" for frag in e.get("contains", []) if frag not in r["message"]]
+        problems += [f"{rid}: message has {frag!r}" for frag in e.get("lacks", []) if frag in r["message"]]
     return problems
 
 

@@ -74,6 +74,10 @@ CUS, EUS2, EUS = "centralus", "eastus2", "eastus"
 KV_ON = {"properties__enableSoftDelete": True, "properties__enablePurgeProtection": True}
 
 
+def waf_id(rg: str, name: str) -> str:
+    return rid(rg, "Microsoft.Network/ApplicationGatewayWebApplicationFirewallPolicies", name)
+
+
 def web_stamp(fx: Path) -> list[dict[str, Any]]:
     """storefront: App Service APIs behind Front Door and a WAF_v2 gateway; a legacy admin path lags."""
     t = {"workload": "storefront", "env": "prod"}
@@ -149,9 +153,25 @@ def web_stamp(fx: Path) -> list[dict[str, Any]]:
         resource(fx, "web/serverfarm-get.json", "asp-storefront-eus2", "rg-storefront-eus2", EUS2, t, **zone_plan),
         resource(fx, "web/serverfarm-get.json", "asp-storefront-admin-cus", "rg-storefront-cus", CUS, t),
         # WEB-04/05/06: WAF_v2 gateways in both regions; a v1 legacy gateway with an uploaded certificate.
-        resource(fx, "network/application-gateway-get.json", "agw-storefront-cus", "rg-storefront-cus", CUS, t, **v2),
         resource(
-            fx, "network/application-gateway-get.json", "agw-storefront-eus2", "rg-storefront-eus2", EUS2, t, **v2
+            fx,
+            "network/application-gateway-get.json",
+            "agw-storefront-cus",
+            "rg-storefront-cus",
+            CUS,
+            t,
+            **v2,
+            properties__firewallPolicy={"id": waf_id("rg-storefront-cus", "waf-storefront-cus")},
+        ),
+        resource(
+            fx,
+            "network/application-gateway-get.json",
+            "agw-storefront-eus2",
+            "rg-storefront-eus2",
+            EUS2,
+            t,
+            **v2,
+            properties__firewallPolicy={"id": waf_id("rg-storefront-eus2", "waf-storefront-eus2")},
         ),
         resource(
             fx,
@@ -867,14 +887,34 @@ def authorization(fx: Path) -> list[dict[str, Any]]:
     ]
 
 
+def site_configs(resources: list[dict[str, Any]]) -> dict[str, dict[str, list[dict[str, Any]]]]:
+    """Each app's site configuration as ARM returns it (GET {site}/config/web: the siteConfig object),
+    where the health-check path lives."""
+    return {
+        r["id"]: {
+            "config": [
+                {
+                    "id": f"{r['id']}/config/web",
+                    "name": "web",
+                    "type": "Microsoft.Web/sites/config",
+                    "properties": r["properties"]["siteConfig"],
+                }
+            ]
+        }
+        for r in resources
+        if r["type"].lower() == "microsoft.web/sites" and isinstance(r["properties"].get("siteConfig"), dict)
+    }
+
+
 def main() -> None:
     fixtures = Path(sys.argv[1]) if len(sys.argv) > 1 else FIXTURES
+    resources = sorted(estate(fixtures), key=lambda r: r["id"].lower())
     snapshot = {
         "schema": "drready.snapshot/v1",
         "collected_at": "2026-11-20T02:00:00Z",
         "scope": {"tenant": TENANT, "subscriptions": [SUB], "management_groups": []},
-        "resources": sorted(estate(fixtures), key=lambda r: r["id"].lower()),
-        "children": children(fixtures),
+        "resources": resources,
+        "children": children(fixtures) | site_configs(resources),
         "authorization": authorization(fixtures),
         "declared": {},
         "errors": [],

@@ -4,7 +4,7 @@ package drready.lib.cases_runner_test
 # data.controls.<area>.<id>.cases) on OPA. The same tables run on the embedded engine from pytest
 # (tests/test_controls.py); only this runner uses `with`, which rego-cpp 1.5.2 crashes on.
 #
-# A case is {"input": <policy input>, "expect": {<resource id>: {"status", "contains"?, "severity"?}}}:
+# A case is {"input": <policy input>, "expect": {<resource id>: {"status", "contains"?, "lacks"?, "severity"?}}}:
 # the control must give exactly one result per expected resource and no other result.
 
 _matches(results, expect) if {
@@ -16,6 +16,9 @@ _matches(results, expect) if {
 		object.get(r, "severity", null) == object.get(e, "severity", null)
 		every fragment in object.get(e, "contains", []) {
 			contains(r.message, fragment)
+		}
+		every fragment in object.get(e, "lacks", []) {
+			not contains(r.message, fragment)
 		}
 	}
 }

@@ -5,6 +5,11 @@
 #   platform and the global entry point can tell a sick instance); each primary App Service plan runs
 #   at least 2 instances, is zone-redundant in zone regions on a SKU that supports it (Premium v2-v4,
 #   Isolated v2), and has a counterpart plan in the secondary. App Service is a single-region service.
+#   The health-check path lives in the site configuration (Microsoft.Web/sites/config/web), which
+#   Resource Graph and a plain site GET leave blank: it is read from ARM; a path set in a collected
+#   siteConfig counts too, and without either the finding is unknown. Differs from PSRule's
+#   Azure.AppService.AvailabilityZone, which also fails plans on tiers without zone support: drready
+#   asks zone redundancy of the tiers that offer it and leaves the tier choice to DR-TGT-01's figures.
 # related_resources:
 #   - ref: https://learn.microsoft.com/azure/reliability/reliability-app-service
 #     description: Reliability in Azure App Service
@@ -14,6 +19,8 @@
 #   stamps: [web]
 #   resource_types: [microsoft.web/sites, microsoft.web/serverfarms]
 #   mechanism: app_redeploy
+#   collect:
+#     - {type: microsoft.web/sites, kind: config, path: config/web, get: true, api: "2024-11-01"}
 #   recovery: {step: apps, label: Bring up API apps, phase: compute, lists: primary, types: [microsoft.web/sites],
 #     mechanism: app_redeploy}
 package drready.controls.web.dr_web_03
@@ -27,35 +34,58 @@ results := array.concat(
 	[_plan_result(r) | some r in lib.resources_of("microsoft.web/serverfarms")],
 )
 
-_health_path(r) := object.get(r, ["properties", "siteConfig", "healthCheckPath"], null)
+# The site configuration read from ARM (config/web), else a path a collected siteConfig sets.
+_site_config(r) := c[0].properties if {
+	c := lib.children(r, "config")
+	count(c) > 0
+	is_object(c[0].properties)
+}
+
+_health_path(r) := object.get(_site_config(r), "healthCheckPath", null) if {
+	_site_config(r)
+} else := p if {
+	p := lib.prop(r, ["siteConfig", "healthCheckPath"])
+	lib.real_path(p)
+}
+
+_health_known(r) if _site_config(r)
+
+_health_known(r) if lib.real_path(lib.prop(r, ["siteConfig", "healthCheckPath"]))
 
 _site_gaps(r) := array.concat(
 	[lib.no_counterpart_message(r, "deploy the app in the secondary region") | not lib.counterpart(r)],
-	[sprintf("no health-check path (siteConfig.healthCheckPath is %v): set one, e.g. /healthz", [_health_path(r)]) |
+	["no health-check path in its site configuration (config/web healthCheckPath): set one, e.g. /healthz" |
 		not lib.real_path(_health_path(r))
 	],
 )
+
+_site_evidence(r) := {"config/web healthCheckPath": object.get(_site_config(r), "healthCheckPath", null)} if {
+	_site_config(r)
+} else := {"properties.siteConfig.healthCheckPath": lib.prop(r, ["siteConfig", "healthCheckPath"])}
 
 _site_result(r) := lib.result(r, "not_applicable", lib.not_primary_message(r), {}) if {
 	not lib.in_primary(r)
 } else := lib.unknown(
 	r,
-	sprintf("App %s: its site configuration was not collected (appserviceresources)", [lib.name_of(r)]),
+	sprintf("App %s: its site configuration (config/web) was not collected", [lib.name_of(r)]),
 ) if {
-	object.get(r, ["properties", "siteConfig"], null) == null
+	not _health_known(r)
 } else := lib.result(
 	r, "fail",
 	concat("", [sprintf("API app %s: ", [lib.name_of(r)]), concat("; ", _site_gaps(r))]),
-	{"properties.siteConfig.healthCheckPath": _health_path(r)},
+	_site_evidence(r),
 ) if {
 	count(_site_gaps(r)) > 0
 } else := lib.result(
 	r, "pass",
-	sprintf(
-		"API app %s runs in %s too (%s) and has health check %s",
-		[lib.name_of(r), input.stamp.secondary_region, lib.counterpart(r).name, _health_path(r)],
-	),
-	{"properties.siteConfig.healthCheckPath": _health_path(r)},
+	concat("", [
+		sprintf(
+			"API app %s runs in %s too (%s) and has health check ",
+			[lib.name_of(r), input.stamp.secondary_region, lib.counterpart(r).name],
+		),
+		_health_path(r),
+	]),
+	_site_evidence(r),
 )
 
 _capacity(r) := object.get(r, ["sku", "capacity"], 0)
@@ -95,6 +125,17 @@ _plan_result(r) := lib.result(r, "not_applicable", lib.not_primary_message(r), _
 	_plan_evidence(r),
 ) if {
 	count(_plan_gaps(r)) > 0
+} else := lib.unknown(
+	r,
+	concat("", [
+		sprintf("App Service plan %s is on ", [lib.name_of(r)]),
+		_tier(r),
+		", which can be zone-redundant, in a region whose zone support is not known",
+	]),
+) if {
+	_tier(r) in _zone_tiers
+	not lib.zone_region(lib.region(r))
+	not lib.no_zones(lib.region(r))
 } else := lib.result(
 	r, "pass",
 	sprintf(
