@@ -223,7 +223,7 @@ def test_collect_command_writes_a_snapshot_that_evaluates_like_the_demo(emulator
     )
     assert result.exit_code == 0, result.output
     assert "77 resources, 0 errors" in result.output
-    assert "drready: resources: page 1, 77 rows" in result.stderr and "drready: arm: 15/15 child reads" in result.stderr
+    assert "drready: resources: page 1, 77 rows" in result.stderr and "drready: arm: 24/24 child reads" in result.stderr
     evaluated = run_cli(
         "evaluate",
         "--config",

@@ -809,9 +809,18 @@ def children(fx: Path) -> dict[str, dict[str, list[dict[str, Any]]]]:
                 origin("api-eus2", "app-storefront-api-eus2.azurewebsites.net"),
             ],
         },
-        **shir("rg-lakehouse-cus", "adf-lakehouse-cus", ["Online", "Online"]),
-        **shir("rg-lakehouse-eus2", "adf-lakehouse-eus2", ["Online"]),
-        **shir("rg-lakehouse-cus", "adf-lakehouse-ingest-cus", ["Online"]),
+        **merged(
+            shir("rg-lakehouse-cus", "adf-lakehouse-cus", ["Online", "Online"]),
+            factory_content("rg-lakehouse-cus", "adf-lakehouse-cus"),
+        ),
+        **merged(
+            shir("rg-lakehouse-eus2", "adf-lakehouse-eus2", ["Online"]),
+            factory_content("rg-lakehouse-eus2", "adf-lakehouse-eus2"),
+        ),
+        **merged(
+            shir("rg-lakehouse-cus", "adf-lakehouse-ingest-cus", ["Online"]),
+            factory_content("rg-lakehouse-cus", "adf-lakehouse-ingest-cus"),
+        ),
         vault: {"backupInstances": [instance]},
         rid("rg-orders-cus", "Microsoft.ContainerRegistry/registries", "acrnworders"): {
             "replications": [
@@ -885,6 +894,33 @@ def authorization(fx: Path) -> list[dict[str, Any]]:
             5,
         ),
     ]
+
+
+PUBLISHED = HERE.parents[1] / "tests" / "published" / "arm"  # Microsoft's examples drready's tests keep
+
+
+def factory_content(rg: str, factory: str) -> dict[str, dict[str, list[dict[str, Any]]]]:
+    """A factory's pipelines, triggers and linked services as ARM lists them (published example bodies)."""
+    fid = rid(rg, "Microsoft.DataFactory/factories", factory)
+    out: dict[str, list[dict[str, Any]]] = {}
+    for kind, rel in (
+        ("pipelines", "datafactory/pipeline-get-2018-06-01.json"),
+        ("triggers", "datafactory/trigger-get-stopped-2018-06-01.json"),
+        ("linkedServices", "datafactory/linkedservice-get-azurestorage-2018-06-01.json"),
+    ):
+        item = json.loads((PUBLISHED / rel).read_text(encoding="utf-8"))["responses"]["200"]["body"]
+        item["id"] = f"{fid}/{kind.lower()}/{item['name']}"
+        out[kind] = [item]
+    return {fid: out}
+
+
+def merged(*parts: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Child lists of the same parents, joined."""
+    out: dict[str, dict[str, Any]] = {}
+    for part in parts:
+        for parent, kinds in part.items():
+            out.setdefault(parent, {}).update(kinds)
+    return out
 
 
 def site_configs(resources: list[dict[str, Any]]) -> dict[str, dict[str, list[dict[str, Any]]]]:

@@ -191,12 +191,13 @@ minor_version(v) := concat(".", array.slice(split(sprintf("%v", [v]), "."), 0, 2
 
 geo_storage_skus := {"Standard_GRS", "Standard_RAGRS", "Standard_GZRS", "Standard_RAGZRS"}
 
-_tag(r, key) := v if {
+# A tag's value; tag names compared case-insensitively (ARM keeps the user's casing).
+tag(r, key) := v if {
 	some k, v in object.get(r, "tags", {})
 	lower(k) == lower(key)
 }
 
-_role(r) := _tag(r, "drready-role")
+_role(r) := tag(r, "drready-role")
 
 not_primary_message(r) := sprintf(
 	"%s is not in the primary region %s: parity is assessed from the primary side",

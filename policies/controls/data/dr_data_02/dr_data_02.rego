@@ -1,19 +1,29 @@
 # METADATA
 # title: Factory recoverable as code
 # description: >-
-#   The Data Factory is under Git source control (GitHub or Azure DevOps repoConfiguration), so its
-#   pipelines, triggers and linked services can be redeployed, and a factory of the stamp exists in the
-#   secondary region. Microsoft-managed failover of Data Factory is best-effort, after a significant
-#   delay, and may lose factory metadata.
+#   The factory's content can be redeployed and already stands in the secondary: it is recoverable
+#   from source control (its own Git repoConfiguration, a Git-connected factory of the same stamp that
+#   publishes to it, or a CI/CD source declared with the drready-source tag), and its counterpart in the
+#   secondary region has every pipeline, trigger, linked service and integration runtime the primary
+#   has (by name, read from ARM). Microsoft recommends Git on the development factory only, with
+#   production deployed by CI/CD, so a production factory without repoConfiguration is not by itself
+#   a gap. Microsoft-managed failover of Data Factory is best-effort, after a significant delay, and may
+#   lose factory metadata.
 # related_resources:
 #   - ref: https://learn.microsoft.com/azure/reliability/reliability-data-factory
 #     description: Reliability in Azure Data Factory
+#   - ref: https://learn.microsoft.com/azure/data-factory/continuous-integration-delivery
+#     description: Continuous integration and delivery in Azure Data Factory (Git on the development factory only)
 # custom:
 #   id: DR-DATA-02
 #   severity: high
 #   stamps: [data]
 #   resource_types: [microsoft.datafactory/factories]
 #   mechanism: factory_redeploy
+#   collect:
+#     - {type: microsoft.datafactory/factories, kind: pipelines, path: pipelines, api: "2018-06-01"}
+#     - {type: microsoft.datafactory/factories, kind: triggers, path: triggers, api: "2018-06-01"}
+#     - {type: microsoft.datafactory/factories, kind: linkedServices, path: linkedservices, api: "2018-06-01"}
 #   recovery: {step: factory, label: Redeploy Data Factory, phase: compute, lists: primary, mechanism: factory_redeploy}
 #   plan:
 #     azurerm_data_factory:
@@ -27,41 +37,103 @@ package drready.controls.data.dr_data_02
 
 import data.drready.lib
 
+_type := "microsoft.datafactory/factories"
+
 _git_types := {"FactoryVSTSConfiguration", "FactoryGitHubConfiguration"}
 
-results := [_factory_result(r) | some r in lib.resources_of("microsoft.datafactory/factories")]
+# What a failover needs in the secondary factory, by the child kind read from ARM. Integration
+# runtimes are read by DR-DATA-03 (with their status) under the same kind.
+_kinds := ["pipelines", "triggers", "linkedServices", "integrationRuntimes"]
 
-_repo_type(r) := object.get(r, ["properties", "repoConfiguration", "type"], null)
+results := [_factory_result(r) | some r in lib.resources_of(_type)]
 
-_standby(r) if lib.counterpart(r)
+_repo_type(r) := lib.prop(r, ["repoConfiguration", "type"])
 
-_standby(_) if count(lib.in_secondary_of_type("microsoft.datafactory/factories")) > 0
+_git_factories := [f.name | some f in lib.resources_of(_type); _repo_type(f) in _git_types]
 
-_gaps(r) := array.concat(
-	[concat("", [
-		sprintf("no Git repoConfiguration (found %v): ", [_repo_type(r)]),
-		"connect it to GitHub or Azure DevOps so it can be redeployed",
-	]) |
-		not _repo_type(r) in _git_types
-	],
-	[sprintf("no factory in %v to redeploy into", [input.stamp.secondary_region]) | not _standby(r)],
-)
+# Where the factory's content can be redeployed from (none: an empty list).
+_sources(r) := [concat("", ["its own Git repository (", _repo_type(r), ")"])] if {
+	_repo_type(r) in _git_types
+} else := [concat("", ["the Git-connected factory ", concat(", ", _git_factories)])] if {
+	count(_git_factories) > 0
+} else := [concat("", ["the declared CI/CD source ", lib.tag(r, "drready-source")])] if {
+	is_string(lib.tag(r, "drready-source"))
+	lib.tag(r, "drready-source") != ""
+} else := []
 
-_evidence(r) := {"properties.repoConfiguration.type": _repo_type(r)}
+_names(f, kind) := {lower(object.get(c, "name", "")) | some c in lib.children(f, kind)}
+
+_not_read(r, s) := [concat("", [f.name, " ", kind]) |
+	some f in [r, s]
+	some kind in _kinds
+	not lib.children(f, kind)
+]
+
+_lacking(r, s) := [concat("", [kind, ": ", concat(", ", sort(_names(r, kind) - _names(s, kind)))]) |
+	some kind in _kinds
+	count(_names(r, kind) - _names(s, kind)) > 0
+]
+
+_evidence(r) := {
+	"properties.repoConfiguration.type": _repo_type(r),
+	"recoverable from": _sources(r),
+	"content": {kind: count(lib.list_or_empty(lib.children(r, kind))) | some kind in _kinds},
+}
 
 _factory_result(r) := lib.result(r, "not_applicable", lib.not_primary_message(r), _evidence(r)) if {
 	not lib.in_primary(r)
 } else := lib.result(
 	r, "fail",
-	concat("", [sprintf("Data Factory %s: ", [lib.name_of(r)]), concat("; ", _gaps(r))]),
+	concat("", [
+		sprintf("Data Factory %s cannot be redeployed from source: ", [lib.name_of(r)]),
+		"no Git repoConfiguration on it or on another factory of the stamp, and no CI/CD source declared ",
+		"(tag drready-source with the repository); connect the development factory to GitHub or Azure DevOps",
+	]),
 	_evidence(r),
 ) if {
-	count(_gaps(r)) > 0
+	count(_sources(r)) == 0
+} else := lib.result(
+	r, "fail",
+	concat("", [
+		sprintf(
+			"Data Factory %s has no factory of its own in %v to fail over to ",
+			[lib.name_of(r), input.stamp.secondary_region],
+		),
+		"(pair one by the dr-pair tag or the region token in its name) and deploy its content there",
+	]),
+	_evidence(r),
+) if {
+	not lib.counterpart(r)
+} else := _parity(r, lib.counterpart(r))
+
+_parity(r, s) := lib.unknown(
+	r,
+	concat("", [
+		sprintf("Data Factory %s: the content of ", [lib.name_of(r)]),
+		concat(", ", _not_read(r, s)),
+		" was not collected (ARM child lists), so parity with the secondary is not known",
+	]),
+) if {
+	count(_not_read(r, s)) > 0
+} else := lib.result(
+	r, "fail",
+	concat("", [
+		sprintf("Data Factory %s: its secondary %s lacks ", [lib.name_of(r), lib.name_of(s)]),
+		concat("; ", _lacking(r, s)),
+		". Deploy the same release to both factories (the secondary's triggers stopped)",
+	]),
+	object.union(_evidence(r), {"secondary": s.id}),
+) if {
+	count(_lacking(r, s)) > 0
 } else := lib.result(
 	r, "pass",
-	sprintf(
-		"Data Factory %s is in Git (%s) and has a factory to redeploy into in %s",
-		[lib.name_of(r), _repo_type(r), input.stamp.secondary_region],
-	),
-	_evidence(r),
+	concat("", [
+		sprintf("Data Factory %s is recoverable from ", [lib.name_of(r)]),
+		concat(", ", _sources(r)),
+		sprintf(
+			" and its secondary %s has the same pipelines, triggers, linked services and runtimes",
+			[lib.name_of(s)],
+		),
+	]),
+	object.union(_evidence(r), {"secondary": s.id}),
 )

@@ -23,7 +23,6 @@
 #       kind: integrationRuntimes
 #       path: integrationRuntimes
 #       api: "2018-06-01"
-#       where: {properties.type: SelfHosted}
 #       action: getStatus
 #   recovery:
 #     step: shir
