@@ -18,12 +18,15 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 FIXTURES = HERE.parents[1].parent / "shared" / "fixtures" / "arm-examples"
+PUBLISHED = HERE.parents[1] / "tests" / "published" / "arm"  # Microsoft's examples drready's tests keep
 SUB = "5c7e2d4a-93b1-4f06-8a2e-1d9b7c3e6f40"
 TENANT = "8f1b6a2c-0d4e-4b7a-9e35-6c2f1a8d0b97"
 
 
 def body(fixtures: Path, rel: str) -> dict[str, Any]:
-    return json.loads((fixtures / rel).read_text(encoding="utf-8"))
+    """A published body: a plain ARM body, or the 200 response of an azure-rest-api-specs example."""
+    doc = json.loads((fixtures / rel).read_text(encoding="utf-8"))
+    return doc["responses"]["200"]["body"] if "responses" in doc else doc
 
 
 def resource(
@@ -548,6 +551,34 @@ def genai_stamps(fx: Path) -> list[dict[str, Any]]:
             t | {"drready-role": "langfuse-blob"},
             sku={"name": "Standard_GZRS", "tier": "Standard"},
         ),
+        # AI-04: Langfuse v3's ClickHouse on RA-GZRS storage, its Redis with a counterpart in East US
+        resource(
+            fx,
+            "storage/storage-account-get-properties-grs.json",
+            "stnwclickhousecus",
+            "rg-assistant-cus",
+            CUS,
+            t | {"drready-role": "langfuse-clickhouse"},
+            sku={"name": "Standard_RAGZRS", "tier": "Standard"},
+        ),
+        resource(
+            PUBLISHED,
+            "cache/redis-get-linkedservers-2024-11-01.json",
+            "redis-langfuse-cus",
+            "rg-assistant-cus",
+            CUS,
+            t | {"drready-role": "langfuse-redis"},
+            properties__linkedServers=[],
+        ),
+        resource(
+            PUBLISHED,
+            "cache/redis-get-linkedservers-2024-11-01.json",
+            "redis-langfuse-eus",
+            "rg-assistant-eus",
+            EUS,
+            t | {"drready-role": "langfuse-redis"},
+            properties__linkedServers=[],
+        ),
         resource(fx, "databricks/workspace-get.json", "dbw-assistant-cus", "rg-assistant-cus", CUS, t),
         resource(fx, "databricks/workspace-get.json", "dbw-assistant-eus", "rg-assistant-eus", EUS, t),
         resource(fx, "keyvault/vault-get.json", "kv-assistant-cus", "rg-assistant-cus", CUS, t, **KV_ON),
@@ -572,6 +603,24 @@ def genai_stamps(fx: Path) -> list[dict[str, Any]]:
             CUS,
             c | {"drready-role": "langfuse-blob"},
             sku={"name": "Standard_LRS", "tier": "Standard"},
+        ),
+        resource(
+            fx,
+            "storage/storage-account-get-properties-grs.json",
+            "stnwcopilotclickhousecus",
+            "rg-copilot-cus",
+            CUS,
+            c | {"drready-role": "langfuse-clickhouse"},
+            sku={"name": "Standard_LRS", "tier": "Standard"},
+        ),
+        resource(
+            PUBLISHED,
+            "cache/redis-get-linkedservers-2024-11-01.json",
+            "redis-langfuse-copilot-cus",
+            "rg-copilot-cus",
+            CUS,
+            c | {"drready-role": "langfuse-redis"},
+            properties__linkedServers=[],
         ),
         resource(fx, "databricks/workspace-get.json", "dbw-copilot-cus", "rg-copilot-cus", CUS, c),
     ]
@@ -894,9 +943,6 @@ def authorization(fx: Path) -> list[dict[str, Any]]:
             5,
         ),
     ]
-
-
-PUBLISHED = HERE.parents[1] / "tests" / "published" / "arm"  # Microsoft's examples drready's tests keep
 
 
 def factory_content(rg: str, factory: str) -> dict[str, dict[str, list[dict[str, Any]]]]:

@@ -19,9 +19,20 @@ import data.drready.lib
 
 _mode := object.get(lib.declared("model_gateway"), "degraded_mode", null)
 
-_drills := object.get(input, ["declared", "degraded_mode_drills"], [])
+# Degraded-mode drills newest first, with their age in days (computed in Python); only those within the
+# stamp's drill interval count.
+_drills := lib.list_or_empty(object.get(input, ["declared", "degraded_mode_drills"], []))
 
-_evidence := {"degraded_mode": _mode, "degraded-mode drills": count(_drills)}
+_interval := object.get(input, ["declared", "drill_interval_days"], null)
+
+_fresh := [d | some d in _drills; is_number(_interval); d.age_days <= _interval]
+
+_evidence := {
+	"degraded_mode": _mode,
+	"degraded-mode drills": count(_drills),
+	"within the drill interval": count(_fresh),
+	"drill_interval_days": _interval,
+}
 
 results := [lib.declared_result(
 	"unknown",
@@ -34,7 +45,9 @@ results := [lib.declared_result(
 	not lib.declared("model_gateway")
 } else := [lib.declared_result("not_applicable", "The declared model gateway has no routes to degrade", _evidence)] if {
 	count(lib.list_or_empty(object.get(lib.declared("model_gateway"), "routes", []))) == 0
-} else := [lib.declared_result(
+} else := _judged
+
+_judged := [lib.declared_result(
 	"fail",
 	concat("", [
 		"The model gateway declares no degraded mode: decide what users get when every model route is down ",
@@ -53,7 +66,16 @@ results := [lib.declared_result(
 )] if {
 	count(_drills) == 0
 } else := [lib.declared_result(
+	"fail",
+	sprintf(
+		"Degraded mode %v was last exercised %d days ago, beyond the %v-day drill interval: drill it again",
+		[_mode.mode, _drills[0].age_days, _interval],
+	),
+	_evidence,
+)] if {
+	count(_fresh) == 0
+} else := [lib.declared_result(
 	"pass",
-	sprintf("Degraded mode %v is declared and was exercised %d days ago", [_mode.mode, _drills[0].age_days]),
+	sprintf("Degraded mode %v is declared and was exercised %d days ago", [_mode.mode, _fresh[0].age_days]),
 	_evidence,
 )]

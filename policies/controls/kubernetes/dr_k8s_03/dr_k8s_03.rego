@@ -25,50 +25,17 @@
 package drready.controls.kubernetes.dr_k8s_03
 
 import data.drready.lib
-
-_vaults := lib.resources_of("microsoft.dataprotection/backupvaults")
+import data.drready.lib.backups
 
 results := [lib.with_mechanism(_backup_result(r), _mechanism(r)) |
 	some r in lib.resources_of("microsoft.containerservice/managedclusters")
 ]
 
 _mechanism(r) := "aks_backup_restore" if {
-	some v in _protecting(r)
-	_cross_region(v)
+	backups.restorable_elsewhere(r)
 } else := "none"
 
-_protecting(r) := [v |
-	some v in _vaults
-	some bi in lib.children(v, "backupInstances")
-	lower(object.get(bi, ["properties", "dataSourceInfo", "resourceID"], "")) == lower(r.id)
-]
-
-_cross_region_restore(v) := object.get(
-	v, ["properties", "featureSettings", "crossRegionRestoreSettings", "state"],
-	null,
-)
-
-_cross_region(v) if {
-	_cross_region_restore(v) == "Enabled"
-	some s in object.get(v, ["properties", "storageSettings"], [])
-	s.type == "GeoRedundant"
-}
-
-_all_collected if {
-	every v in _vaults {
-		lib.children(v, "backupInstances")
-	}
-}
-
-_evidence(r) := {"protecting vaults": [{
-	"vault": v.name,
-	"storageSettings[].type": [object.get(s, "type", null) |
-		some s in lib.list_or_empty(object.get(v, ["properties", "storageSettings"], []))
-	],
-	"crossRegionRestore": _cross_region_restore(v),
-} |
-	some v in _protecting(r)
-]}
+_evidence(r) := {"protecting vaults": backups.vault_evidence(r)}
 
 _backup_result(r) := lib.result(r, "not_applicable", lib.not_primary_message(r), {}) if {
 	not lib.in_primary(r)
@@ -76,7 +43,7 @@ _backup_result(r) := lib.result(r, "not_applicable", lib.not_primary_message(r),
 	r,
 	sprintf("AKS cluster %s: the Backup vaults' backup instances were not collected", [lib.name_of(r)]),
 ) if {
-	not _all_collected
+	not backups.instances_collected
 } else := lib.result(
 	r, "fail",
 	concat("", [
@@ -86,7 +53,7 @@ _backup_result(r) := lib.result(r, "not_applicable", lib.not_primary_message(r),
 	]),
 	_evidence(r),
 ) if {
-	count(_protecting(r)) == 0
+	count(backups.protecting(r)) == 0
 } else := lib.result(
 	r, "pass",
 	sprintf(
@@ -95,8 +62,8 @@ _backup_result(r) := lib.result(r, "not_applicable", lib.not_primary_message(r),
 	),
 	_evidence(r),
 ) if {
-	some v in _protecting(r)
-	_cross_region(v)
+	some v in backups.protecting(r)
+	backups.cross_region(v)
 } else := lib.result(
 	r, "fail",
 	concat("", [

@@ -5,7 +5,9 @@
 #   service and the same group id (blob, vault, sqlServer, ...), and every private DNS zone linked to a
 #   primary virtual network is also linked to its secondary counterpart. Private Link is a
 #   single-region service with no automatic failover; private DNS zones are global but resolve only in
-#   linked networks.
+#   linked networks. Only connections that carry traffic count, on either side: status Approved and
+#   provisioning Succeeded (a Pending or Rejected connection is no equivalent, and a primary one needs
+#   none); a matching secondary connection whose state was not reported makes the finding unknown.
 # related_resources:
 #   - ref: https://learn.microsoft.com/azure/reliability/reliability-private-link-service
 #     description: Reliability in Azure Private Link service
@@ -26,10 +28,24 @@ results := array.concat(
 	[_link_result(r) | some r in lib.resources_of("microsoft.network/privatednszones/virtualnetworklinks")],
 )
 
-_connections(pe) := [c.properties |
+# Each connection's properties, with the provisioning state of the connection or else of its endpoint.
+_all_connections(pe) := [object.union({"provisioningState": lib.prop(pe, ["provisioningState"])}, c.properties) |
 	some key in ["privateLinkServiceConnections", "manualPrivateLinkServiceConnections"]
-	some c in object.get(pe, ["properties", key], [])
+	some c in lib.list_or_empty(lib.prop(pe, [key]))
+	is_object(c.properties)
 ]
+
+_state(c) := object.get(c, ["privateLinkServiceConnectionState", "status"], null)
+
+_active(c) if {
+	_state(c) == "Approved"
+	c.provisioningState == "Succeeded"
+}
+
+# What carries traffic: Approved and Succeeded; a connection whose state is not reported is kept apart.
+_connections(pe) := [c | some c in _all_connections(pe); _active(c)]
+
+_unreported(pe) := [c | some c in _all_connections(pe); _state(c) == null]
 
 # The service a secondary endpoint must reach: the counterpart of the primary service when the
 # pairing knows it, else the same service (global services such as Cosmos DB accounts).
@@ -38,28 +54,78 @@ _wanted_service(service_id) := s.id if {
 } else := service_id
 
 # The wanted service first: looked up once per connection, not once per candidate endpoint.
-_covered(c) if {
+_secondary_endpoints := lib.in_secondary_of_type("microsoft.network/privateendpoints")
+
+_secondary_active := [sc | some pe in _secondary_endpoints; some sc in _connections(pe)]
+
+_secondary_unreported := [sc | some pe in _secondary_endpoints; some sc in _unreported(pe)]
+
+_covered(c) if _matched(c, _secondary_active)
+
+_matched(c, candidates) if {
 	wanted := lower(_wanted_service(c.privateLinkServiceId))
-	some pe in lib.in_secondary_of_type("microsoft.network/privateendpoints")
-	some sc in _connections(pe)
-	lower(sc.privateLinkServiceId) == wanted
-	some g in sc.groupIds
-	g in c.groupIds
+	some sc in candidates
+	lower(object.get(sc, "privateLinkServiceId", "")) == wanted
+	some g in lib.list_or_empty(object.get(sc, "groupIds", []))
+	g in lib.list_or_empty(object.get(c, "groupIds", []))
 }
 
-_missing(pe) := [concat("", [_last(c.privateLinkServiceId), " (", concat(",", c.groupIds), ")"]) |
+# A primary connection the secondary may cover, but through a connection whose state is unreported.
+_uncertain(c) if {
+	not _covered(c)
+	_matched(c, _secondary_unreported)
+}
+
+_label(c) := concat("", [
+	_last(c.privateLinkServiceId),
+	" (",
+	concat(",", lib.list_or_empty(object.get(c, "groupIds", []))),
+	")",
+])
+
+_missing(pe) := [_label(c) |
 	some c in _connections(pe)
 	not _covered(c)
+	not _uncertain(c)
 ]
 
-_endpoint_evidence(pe) := {"connections": [{"privateLinkServiceId": c.privateLinkServiceId, "groupIds": c.groupIds} |
-	some c in _connections(pe)
+_undecided(pe) := [_label(c) | some c in _connections(pe); _uncertain(c)]
+
+_endpoint_evidence(pe) := {"connections": [{
+	"privateLinkServiceId": object.get(c, "privateLinkServiceId", null),
+	"groupIds": object.get(c, "groupIds", null),
+	"status": _state(c),
+	"provisioningState": c.provisioningState,
+} |
+	some c in _all_connections(pe)
 ]}
 
 _last(path) := parts[count(parts) - 1] if parts := split(path, "/")
 
 _endpoint_result(r) := lib.result(r, "not_applicable", lib.not_primary_message(r), {}) if {
 	not lib.in_primary(r)
+} else := lib.result(
+	r, "not_applicable",
+	sprintf("Private endpoint %s has no approved, provisioned connection: nothing flows through it", [lib.name_of(r)]),
+	_endpoint_evidence(r),
+) if {
+	count(_connections(r)) == 0
+	count(_unreported(r)) == 0
+} else := lib.unknown(
+	r,
+	sprintf("Private endpoint %s: the state of its connections was not reported", [lib.name_of(r)]),
+) if {
+	count(_connections(r)) == 0
+} else := lib.unknown(
+	r,
+	concat("", [
+		sprintf("Private endpoint %s: the secondary's connection(s) to ", [lib.name_of(r)]),
+		concat("; ", _undecided(r)),
+		" do not report their state, so whether they carry traffic is not known",
+	]),
+) if {
+	count(_missing(r)) == 0
+	count(_undecided(r)) > 0
 } else := _endpoint_verdict(r, _missing(r))
 
 _endpoint_verdict(r, gaps) := lib.result(
