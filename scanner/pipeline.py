@@ -221,7 +221,7 @@ def evaluate(
         doc = policy_input(stamp, inputs, now.date())
         found = findings_for_stamp(stamp, in_rego, run(in_rego, doc), inputs.snapshot.errors)
         recovery = analyse(doc["stamp"], stamp.resources, found, doc["declared"], inputs.capabilities, controls)
-        found += recovery_findings(doc["stamp"], recovery, found, inputs.policies)
+        found += recovery_findings(doc["stamp"], recovery, found, inputs.policies, stamp.resources)
         if progress:
             with counting:
                 progress(f"evaluate: {next(finished)}/{len(stamps)} stamps")

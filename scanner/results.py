@@ -324,7 +324,8 @@ class StampSummary:
 
     @property
     def verdict(self) -> str:
-        return verdict(self.findings)
+        # A stamp whose selector matched nothing is not ready or unready: nothing of it was seen.
+        return verdict(self.findings) if self.stamp.resources else "unknown"
 
     def to_json(self) -> dict[str, Any]:
         counts = {s: 0 for s in STATUSES} | {"waived": 0}
@@ -348,7 +349,7 @@ class StampSummary:
             "targets": {"rpo_minutes": s.stamp.targets.rpo, "rto_minutes": s.stamp.targets.rto},
             "resources": len(s.resources),
             "counts": counts,
-            "score": round(100 * earned / possible) if possible else None,
+            "score": round(100 * earned / possible) if possible and s.resources else None,
             "verdict": self.verdict,
             "recovery": self.recovery,
             "line": self.line,

@@ -120,3 +120,58 @@ def test_azure_locations_override_the_table() -> None:
 )
 def test_region_tokens_match_as_tokens_only(name: str, token: str, positions: list[int]) -> None:
     assert token_positions(name, token) == positions
+
+
+PLACES = {  # stamp -> (primary, secondary, display name of each): three non-US primaries, one without a pair
+    "storefront": ("westeurope", "northeurope", "West Europe", "North Europe"),
+    "lakehouse": ("swedencentral", "swedensouth", "Sweden Central", "Sweden South"),
+    "orders": ("japaneast", "japanwest", "Japan East", "Japan West"),
+    "batch": ("japaneast", "japanwest", "Japan East", "Japan West"),
+    "assistant": ("italynorth", "westeurope", "Italy North", "West Europe"),  # Italy North has no pair
+    "copilot": ("italynorth", "westeurope", "Italy North", "West Europe"),
+}
+
+
+def test_stamps_outside_the_us_get_no_unknown_for_want_of_region_data(tmp_path: Path) -> None:
+    import yaml
+
+    from scanner.pipeline import evaluate, load_inputs
+    from scanner.snapshot import Snapshot, load_snapshot
+    from scanner.stamps import resolve_stamps
+
+    from .conftest import DEMO
+
+    config = yaml.safe_load((DEMO / "drready.yaml").read_text())
+    tokens: dict[str, list[str]] = {}
+    for stamp in config["stamps"]:
+        primary, secondary, _, _ = PLACES[stamp["name"]]
+        stamp["primary_region"], stamp["secondary_region"] = primary, secondary
+        tokens.setdefault(primary, ["cus"])  # the demo's names keep their US tokens
+        tokens.setdefault(secondary, ["eus2", "eus"])
+    config["regions"]["tokens"] = tokens
+    for name in (
+        "drills.yaml",
+        "airflow-orders.yaml",
+        "airflow-batch.yaml",
+        "model-gateway.yaml",
+        "copilot-litellm.yaml",
+    ):
+        (tmp_path / name).write_text((DEMO / name).read_text())
+    (tmp_path / "drready.yaml").write_text(yaml.safe_dump(config))
+    demo = load_snapshot(DEMO / "snapshot.json")
+    us = load_inputs(DEMO / "drready.yaml", demo, POLICIES)
+    moved = []
+    for stamp in resolve_stamps(us.config, demo, us.regions):
+        _, _, primary_display, secondary_display = PLACES[stamp.name]
+        for r in stamp.resources:
+            where = {"centralus": primary_display, "eastus2": secondary_display, "eastus": secondary_display}
+            moved.append(r | {"location": where.get(str(r.get("location")).replace(" ", "").lower(), r["location"])})
+    snapshot = Snapshot(resources=moved, children=demo.children, authorization=demo.authorization)
+    result = evaluate(load_inputs(tmp_path / "drready.yaml", snapshot, POLICIES))
+    unknown = [(f["stamp"], f["control"], f["message"]) for f in result["findings"] if f["status"] == "unknown"]
+    assert unknown == []
+    regions = {f["stamp"]: f for f in result["findings"] if f["control"] == "DR-REG-01"}
+    assert regions["storefront"]["status"] == "pass" and regions["assistant"]["status"] == "pass"
+    assert "italynorth has no Azure pair" in regions["assistant"]["message"]
+    zones = [f for f in result["findings"] if f["control"] == "DR-K8S-01" and f["stamp"] == "orders"]
+    assert zones and all(f["status"] in ("pass", "fail", "not_applicable") for f in zones)

@@ -206,3 +206,26 @@ def test_name_pairing_in_europe_uses_the_regions_tokens(tmp_path: Path) -> None:
     pairs = {p["primary_name"]: (p["secondary_name"], p["method"]) for p in stamp.pairs}
     # by name where the token matches; the network vaults only because they are the last two left
     assert pairs == {"kv-web-we": ("kv-web-ne", "name"), "kv-network-weu": ("kv-network-neu", "only")}
+
+
+def test_a_drill_cannot_hide_a_store_without_a_cross_region_copy() -> None:
+    """storefront's drill met its targets (42m against 1h), but its UI storage is locally redundant: the
+    estimate is unbounded, the verdict takes it, and says the drill did not exercise that store."""
+    result = evaluate(load_inputs(DEMO / "drready.yaml", DEMO / "snapshot.json", POLICIES))
+    target = next(f for f in result["findings"] if f["control"] == "DR-TGT-01" and f["stamp"] == "storefront")
+    assert target["status"] == "fail" and not target["declared"]
+    assert "the drill of 2026-10-14 measured RTO 42m" in target["message"]
+    assert "did not exercise Fail over storage stnwstorefrontuicus" in target["message"]
+    achieved = target["evidence"]["achieved"]
+    assert achieved["measured"]["rto_minutes"] == 42 and achieved["estimated"]["rto_minutes"] == "unbounded"
+    assistant = next(s for s in result["stamps"] if s["name"] == "assistant")["recovery"]["achieved"]
+    assert assistant["source"] == "drill 2026-11-05"  # finite estimates yield to what a drill measured
+
+
+def test_an_empty_snapshot_or_selector_is_unknown_never_ready(tmp_path: Path) -> None:
+    result = scan(tmp_path, [])
+    [stamp] = result["stamps"]
+    assert stamp["verdict"] == "unknown" and stamp["score"] is None
+    target = next(f for f in result["findings"] if f["control"] == "DR-TGT-01")
+    assert target["status"] == "unknown" and "selector matched nothing" in target["message"]
+    assert exit_code(result, None, allow_unknown=False) == 3
