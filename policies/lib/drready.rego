@@ -158,6 +158,24 @@ _claimed(r) if {
 	_pair_secondary(p) == lower(r.id)
 }
 
+# A primary's standby: its counterpart, else the one secondary of its type no primary claims. A
+# secondary is one primary's standby only, never shared (clusters, workspaces, factories, firewalls).
+standby(r) := s if {
+	s := counterpart(r)
+} else := unclaimed_in_secondary_of_type(lower(r.type))[0] if {
+	count(unclaimed_in_secondary_of_type(lower(r.type))) == 1
+}
+
+# For a primary without a standby: the secondaries of its type and whose standby each is.
+standbys_taken(r) := concat("", [" (", concat("; ", taken), ")"]) if {
+	taken := [concat("", [name_of(s), " stands in for ", claimed_by(s)]) |
+		some s in in_secondary_of_type(lower(r.type))
+		claimed_by(s) != ""
+		claimed_by(s) != name_of(r)
+	]
+	count(taken) > 0
+} else := ""
+
 # Which primary a claimed secondary stands in for, for messages ("" when none).
 claimed_by(r) := object.get(r, ["drready", "claimed_by"], "") if {
 	_has_index

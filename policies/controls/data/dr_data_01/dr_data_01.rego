@@ -36,9 +36,7 @@ _vnet_id(r) := object.get(r, ["properties", "parameters", "customVirtualNetworkI
 
 _vnet_injected(r) if object.get(r, ["properties", "parameters", "customVirtualNetworkId", "value"], "") != ""
 
-_standby(r) := s if {
-	s := lib.counterpart(r)
-} else := lib.in_secondary_of_type("microsoft.databricks/workspaces")[0]
+_standby(r) := lib.standby(r)
 
 _standby_gaps(r, s) := array.concat(
 	[sprintf("its standby %s is %v, not %v", [s.name, _sku(s), _sku(r)]) | _sku(s) != _sku(r)],
@@ -53,10 +51,11 @@ _workspace_result(r) := lib.result(r, "not_applicable", lib.not_primary_message(
 	r, "fail",
 	concat("", [
 		sprintf(
-			"Databricks workspace %s has no workspace in %v to fail over to: ",
+			"Databricks workspace %s has no workspace in %v to fail over to",
 			[lib.name_of(r), input.stamp.secondary_region],
 		),
-		"create one (same SKU, VNet-injected like the primary) and sync jobs, notebooks and Unity Catalog data to it",
+		lib.standbys_taken(r),
+		": create one (same SKU, VNet-injected like the primary) and sync jobs, notebooks and Unity Catalog data to it",
 	]),
 	_evidence(r),
 ) if {

@@ -36,9 +36,7 @@ _version(r) := object.get(
 	object.get(r, ["properties", "kubernetesVersion"], ""),
 )
 
-_standby(r) := s if {
-	s := lib.counterpart(r)
-} else := lib.in_secondary_of_type("microsoft.containerservice/managedclusters")[0]
+_standby(r) := lib.standby(r)
 
 _evidence(r) := {"properties.kubernetesVersion": _version(r)}
 
@@ -47,8 +45,9 @@ _standby_result(r) := lib.result(r, "not_applicable", lib.not_primary_message(r)
 } else := lib.result(
 	r, "fail",
 	concat("", [
-		sprintf("AKS cluster %s has no standby cluster in %v: ", [lib.name_of(r), input.stamp.secondary_region]),
-		"create one (same Kubernetes minor version) and keep its workloads deployable by GitOps or pipelines",
+		sprintf("AKS cluster %s has no standby cluster in %v", [lib.name_of(r), input.stamp.secondary_region]),
+		lib.standbys_taken(r),
+		": create one (same Kubernetes minor version) and keep its workloads deployable by GitOps or pipelines",
 	]),
 	_evidence(r),
 ) if {

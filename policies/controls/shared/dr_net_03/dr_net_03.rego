@@ -24,12 +24,7 @@ results := [_firewall_result(r) | some r in lib.resources_of("microsoft.network/
 
 _type := "microsoft.network/azurefirewalls"
 
-# The counterpart, else the one secondary firewall no other primary claims.
-_standby(r) := s if {
-	s := lib.counterpart(r)
-} else := lib.unclaimed_in_secondary_of_type(_type)[0] if {
-	count(lib.unclaimed_in_secondary_of_type(_type)) == 1
-}
+_standby(r) := lib.standby(r)
 
 _policy_id(fw) := lower(object.get(fw, ["properties", "firewallPolicy", "id"], ""))
 
@@ -51,15 +46,6 @@ _policy_gap(r, s) := [] if {
 	[lib.name_of(s), object.get(r, ["properties", "firewallPolicy", "id"], "(none)")],
 )]
 
-_taken(r) := [concat("", [lib.name_of(s), " stands in for ", lib.claimed_by(s)]) |
-	some s in lib.in_secondary_of_type(_type)
-	lib.claimed_by(s) != lib.name_of(r)
-]
-
-_taken_text(r) := concat("", [" (", concat("; ", _taken(r)), ")"]) if {
-	count(_taken(r)) > 0
-} else := ""
-
 _evidence(r) := {
 	"properties.firewallPolicy.id": object.get(r, ["properties", "firewallPolicy", "id"], null),
 	"zones": object.get(r, "zones", null),
@@ -74,10 +60,10 @@ _firewall_result(r) := lib.result(r, "not_applicable", lib.not_primary_message(r
 			"Egress of the stamp leaves through firewall %s, but %v has no Azure Firewall for it",
 			[lib.name_of(r), input.stamp.secondary_region],
 		),
-		_taken_text(r),
+		lib.standbys_taken(r),
 		": after failover, traffic either has no egress or leaves unfiltered. Deploy one with the same firewall policy",
 	]),
-	object.union(_evidence(r), {"secondary firewalls taken": _taken(r)}),
+	_evidence(r),
 ) if {
 	not _standby(r)
 } else := _with_standby(r, _standby(r))
