@@ -453,13 +453,16 @@ def spof_findings(
     if not spofs:
         message = "Every recovery step has a path through the secondary region"
         return [new_finding(control, stamp_name, stamp_ref(stamp_name), "pass", message)]
+    reasons_of: dict[tuple[str, str], list[str]] = {}
+    for rid, name, why in sorted(set(spofs)):
+        reasons_of.setdefault((rid, name), []).append(why)
     return [
         new_finding(
             control,
             stamp_name,
             {"id": rid, "name": name, "type": "spof"},
             "fail",
-            f"Single point of failure: {why}; recovery cannot route around it",
+            f"Single point of failure: {'; '.join(whys)}; recovery cannot route around it",
         )
-        for rid, name, why in sorted(set(spofs))
+        for (rid, name), whys in reasons_of.items()
     ]

@@ -229,3 +229,9 @@ def test_an_empty_snapshot_or_selector_is_unknown_never_ready(tmp_path: Path) ->
     target = next(f for f in result["findings"] if f["control"] == "DR-TGT-01")
     assert target["status"] == "unknown" and "selector matched nothing" in target["message"]
     assert exit_code(result, None, allow_unknown=False) == 3
+
+
+def test_each_control_judges_each_resource_of_a_stamp_once() -> None:
+    result = evaluate(load_inputs(DEMO / "drready.yaml", DEMO / "snapshot.json", POLICIES))
+    keys = [(f["control"], f["stamp"], f["resource"].lower()) for f in result["findings"]]
+    assert len(keys) == len(set(keys))
