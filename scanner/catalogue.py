@@ -112,6 +112,8 @@ class Custom(_Meta):
     recovery: Recovery | None = None
     plan: dict[str, TerraformMapping] = {}
     remediation: Remediation | None = None
+    # Properties whose absence the control accepts on purpose, each with the reason (tests/test_fail_closed.py).
+    absent_ok: dict[str, str] = {}
 
 
 @dataclass(frozen=True)
@@ -134,6 +136,7 @@ class Control:
     spof: str | None = None
     plan: dict[str, TerraformMapping] = field(default_factory=dict)
     remediation: Remediation | None = None
+    absent_ok: dict[str, str] = field(default_factory=dict)
 
     def __hash__(self) -> int:  # its METADATA models hold lists; a control is known by its id and file
         return hash((self.id, self.file))
@@ -283,6 +286,7 @@ def parse_control(rel: str, source: str) -> Control | None:
         spof=custom.spof,
         plan=dict(custom.plan),
         remediation=custom.remediation,
+        absent_ok=dict(custom.absent_ok),
     )
 
 

@@ -367,6 +367,9 @@ def data_stamp(fx: Path) -> list[dict[str, Any]]:
             CUS,
             t,
             zones=["1", "2", "3"],
+            properties__firewallPolicy={
+                "id": rid("rg-lakehouse-cus", "Microsoft.Network/firewallPolicies", "afwp-lakehouse")
+            },
         ),
         identity(fx, "id-lakehouse-adf-cus", "rg-lakehouse-cus", CUS, t, "7d3e9b21-4a5c-4e6f-8a9b-0c1d2e3f4a50"),
     ]

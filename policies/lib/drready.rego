@@ -58,7 +58,11 @@ unpaired_region(name) if {
 	region_fact(name, "pair") == null
 }
 
-name_of(r) := object.get(r, "name", r.id)
+name_of(r) := r.name if is_string(r.name)
+
+else := r.id if is_string(r.id)
+
+else := "(unnamed)"
 
 # The resource group, read from the id when Resource Graph's resourceGroup field is absent
 # (ARM REST bodies do not carry it).
@@ -75,7 +79,17 @@ else := parts[i + 1] if {
 
 else := ""
 
+# A control's result for a resource. A resource whose location the body does not give cannot be placed
+# in either region: whatever the control concluded from that, it is not a pass (nor not applicable).
 result(r, status, message, evidence) := {
+	"resource": r.id,
+	"status": "unknown",
+	"message": concat("", [name_of(r), " has no location in the collected body, so its region is not known"]),
+	"evidence": evidence,
+} if {
+	status in {"pass", "not_applicable"}
+	region(r) == ""
+} else := {
 	"resource": r.id,
 	"status": status,
 	"message": message,

@@ -20,6 +20,9 @@
 #   stamps: [data]
 #   resource_types: [microsoft.datafactory/factories]
 #   mechanism: factory_redeploy
+#   absent_ok:
+#     properties.repoConfiguration: >-
+#       a Git-connected factory of the stamp, or a declared CI/CD source, makes the content recoverable
 #   collect:
 #     - {type: microsoft.datafactory/factories, kind: pipelines, path: pipelines, api: "2018-06-01"}
 #     - {type: microsoft.datafactory/factories, kind: triggers, path: triggers, api: "2018-06-01"}

@@ -37,14 +37,23 @@ import data.drready.lib
 
 results := [_shir_result(r) | some r in lib.resources_of("microsoft.datafactory/factories")]
 
-_self_hosted(f) := [ir | some ir in lib.children(f, "integrationRuntimes"); ir.properties.type == "SelfHosted"]
+_self_hosted(f) := [ir |
+	some ir in lib.list_or_empty(lib.children(f, "integrationRuntimes"))
+	object.get(ir, ["properties", "type"], null) == "SelfHosted"
+]
 
 # getStatus returns typeProperties.nodes over REST; SDKs flatten it to properties.nodes.
-_nodes(ir) := object.get(ir, ["properties", "typeProperties", "nodes"], object.get(ir, ["properties", "nodes"], []))
+_nodes(ir) := lib.list_or_empty(object.get(
+	ir, ["properties", "typeProperties", "nodes"],
+	object.get(ir, ["properties", "nodes"], []),
+))
 
-_online(ir) := count([n | some n in _nodes(ir); n.status == "Online"])
+_online(ir) := count([n | some n in _nodes(ir); object.get(n, "status", null) == "Online"])
 
-_weak(f) := [sprintf("%s has %d online node(s)", [ir.name, _online(ir)]) | some ir in _self_hosted(f); _online(ir) < 2]
+_weak(f) := [sprintf("%s has %d online node(s)", [lib.name_of(ir), _online(ir)]) |
+	some ir in _self_hosted(f)
+	_online(ir) < 2
+]
 
 _standby_factories := [s | some s in lib.in_secondary_of_type("microsoft.datafactory/factories")]
 
@@ -67,7 +76,11 @@ _gaps(r) := array.concat(
 	],
 )
 
-_evidence(r) := {"self-hosted runtimes": [{"name": ir.name, "nodes": count(_nodes(ir)), "online": _online(ir)} |
+_evidence(r) := {"self-hosted runtimes": [{
+	"name": object.get(ir, "name", null),
+	"nodes": count(_nodes(ir)),
+	"online": _online(ir),
+} |
 	some ir in _self_hosted(r)
 ]}
 

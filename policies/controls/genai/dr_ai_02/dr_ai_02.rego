@@ -32,17 +32,40 @@ _accounts := lib.resources_of("microsoft.cognitiveservices/accounts")
 
 results := [_account_result(r) | some r in _accounts]
 
-_multi_region_sku(d) if startswith(object.get(d, ["sku", "name"], ""), "Global")
+_sku_name(d) := n if {
+	n := object.get(d, ["sku", "name"], null)
+	is_string(n)
+}
 
-_multi_region_sku(d) if startswith(object.get(d, ["sku", "name"], ""), "DataZone")
+_model(d) := m if {
+	m := object.get(d, ["properties", "model", "name"], null)
+	is_string(m)
+}
 
-_regional_models(r) := {d.properties.model.name | some d in lib.children(r, "deployments"); not _multi_region_sku(d)}
+_multi_region_sku(d) if startswith(_sku_name(d), "Global")
+
+_multi_region_sku(d) if startswith(_sku_name(d), "DataZone")
+
+_deployments(r) := lib.list_or_empty(lib.children(r, "deployments"))
+
+_regional_models(r) := {_model(d) | some d in _deployments(r); not _multi_region_sku(d)}
+
+# Deployments that name no model or no SKU: what they serve, and where, is not known.
+_unclear(r) := [object.get(d, "name", "(unnamed)") |
+	some d in _deployments(r)
+	not _clear(d)
+]
+
+_clear(d) if {
+	_model(d)
+	_sku_name(d)
+}
 
 _secondary_accounts := [a | some a in _accounts; lib.in_secondary(a); a.kind in _model_kinds]
 
-_secondary_models contains d.properties.model.name if {
+_secondary_models contains _model(d) if {
 	some a in _secondary_accounts
-	some d in lib.children(a, "deployments")
+	some d in _deployments(a)
 }
 
 _uncovered(r) := sort([m | some m in _regional_models(r); not m in _secondary_models])
@@ -54,8 +77,11 @@ _secondary_collected if {
 }
 
 _evidence(r) := {
-	"deployments": [{"model": d.properties.model.name, "sku.name": object.get(d, ["sku", "name"], null)} |
-		some d in lib.children(r, "deployments")
+	"deployments": [{
+		"model": object.get(d, ["properties", "model", "name"], null),
+		"sku.name": object.get(d, ["sku", "name"], null),
+	} |
+		some d in _deployments(r)
 	],
 	"models in secondary": _secondary_models,
 }
@@ -78,6 +104,17 @@ _account_result(r) := lib.result(
 	sprintf("Azure OpenAI account %s: the secondary accounts' deployments were not collected", [lib.name_of(r)]),
 ) if {
 	not _secondary_collected
+} else := _judged(r)
+
+_judged(r) := lib.unknown(
+	r,
+	concat("", [
+		sprintf("Azure OpenAI account %s: deployment(s) ", [lib.name_of(r)]),
+		concat(", ", _unclear(r)),
+		" name no model or SKU, so where their model is served is not known",
+	]),
+) if {
+	count(_unclear(r)) > 0
 } else := lib.result(
 	r, "fail",
 	concat("", [

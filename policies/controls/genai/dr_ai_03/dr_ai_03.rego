@@ -18,6 +18,8 @@
 #   stamps: [genai]
 #   resource_types: [microsoft.apimanagement/service]
 #   mechanism: model_fallback
+#   absent_ok:
+#     properties.additionalLocations.disableGateway: ARM's default is false, the location runs a gateway
 #   collect:
 #     - {type: microsoft.apimanagement/service, kind: backends, path: backends, api: "2023-09-01-preview"}
 #   spof: AI gateway without a multi-region pool or a second gateway
@@ -33,21 +35,25 @@ _pools(r) := [b | some b in _backends(r); object.get(b, ["properties", "type"], 
 
 _members(r) := [m |
 	some p in _pools(r)
-	some s in p.properties.pool.services
+	some s in lib.list_or_empty(object.get(p, ["properties", "pool", "services"], []))
+	is_string(s.id)
 	some m in _backends(r)
 	lower(m.id) == lower(s.id)
 ]
 
-_url_host(url) := lower(split(url, "/")[2]) if contains(url, "://")
+_url_host(url) := lower(split(url, "/")[2]) if {
+	is_string(url)
+	contains(url, "://")
+}
 
 _endpoint_region(url) := lib.region(a) if {
 	some a in lib.resources_of("microsoft.cognitiveservices/accounts")
 	_url_host(object.get(a, ["properties", "endpoint"], "")) == _url_host(url)
 }
 
-_member_regions(r) := {_endpoint_region(m.properties.url) | some m in _members(r)}
+_member_regions(r) := {_endpoint_region(object.get(m, ["properties", "url"], null)) | some m in _members(r)}
 
-_no_breaker(r) := sort([m.name |
+_no_breaker(r) := sort([lib.name_of(m) |
 	some m in _members(r)
 	count(lib.list_or_empty(object.get(m, ["properties", "circuitBreaker", "rules"], []))) == 0
 ])

@@ -19,6 +19,8 @@
 #   stamps: [kubernetes]
 #   resource_types: [microsoft.containerservice/managedclusters]
 #   mechanism: null
+#   absent_ok:
+#     properties.agentPoolProfiles.enableAutoScaling: ARM's default is false, so the pool's count is its size
 #   plan:
 #     azurerm_kubernetes_cluster:
 #       type: Microsoft.ContainerService/managedClusters
@@ -36,7 +38,22 @@ results := [_cluster_result(r) | some r in lib.resources_of("microsoft.container
 
 _pools(r) := lib.list_or_empty(lib.prop(r, ["agentPoolProfiles"]))
 
-_system_pools(r) := [p | some p in _pools(r); object.get(p, "mode", "System") == "System"]
+_system_pools(r) := [p | some p in _pools(r); _pool_mode(r, p) == "System"]
+
+# A pool's mode; a cluster's only pool is its system pool (a cluster always has one) even where the
+# body leaves the mode out, as Microsoft's example does.
+_pool_mode(r, p) := m if {
+	m := object.get(p, "mode", null)
+	is_string(m)
+} else := "System" if count(_pools(r)) == 1
+
+_pool_name(p) := n if {
+	n := object.get(p, "name", null)
+	is_string(n)
+} else := "(unnamed)"
+
+# Pools that do not say whether they are system or user pools.
+_modeless(r) := [_pool_name(p) | some p in _pools(r); not _pool_mode(r, p) in {"System", "User"}]
 
 # The nodes a pool keeps: with the autoscaler on, the minimum it may shrink to; else its count.
 _pool_nodes(p) := p.minCount if {
@@ -50,11 +67,14 @@ _pool_nodes(p) := p.minCount if {
 	is_number(p.minCount)
 }
 
-_uncounted(r) := [object.get(p, "name", "(unnamed)") | some p in _system_pools(r); not _pool_nodes(p)]
+_uncounted(r) := array.concat(
+	[_pool_name(p) | some p in _system_pools(r); not _pool_nodes(p)],
+	_modeless(r),
+)
 
 _system_nodes(r) := sum([_pool_nodes(p) | some p in _system_pools(r)])
 
-_single_zone_pools(r) := [object.get(p, "name", "(unnamed)") |
+_single_zone_pools(r) := [_pool_name(p) |
 	some p in _pools(r)
 	count(lib.list_or_empty(object.get(p, "availabilityZones", []))) < 2
 ]
@@ -98,7 +118,7 @@ _cluster_result(r) := lib.unknown(
 	concat("", [
 		sprintf("AKS cluster %s: system pool(s) ", [lib.name_of(r)]),
 		concat(", ", _uncounted(r)),
-		" give neither a node count nor, with the autoscaler, a minCount",
+		" give no mode (System or User), or neither a node count nor, with the autoscaler, a minCount",
 	]),
 ) if {
 	count(_uncounted(r)) > 0

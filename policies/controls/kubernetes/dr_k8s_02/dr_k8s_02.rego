@@ -31,14 +31,20 @@ _mechanism(r) := "cluster_standby" if _standby(r)
 
 else := "none"
 
-_version(r) := object.get(
-	r, ["properties", "currentKubernetesVersion"],
-	object.get(r, ["properties", "kubernetesVersion"], ""),
-)
+_version(r) := v if {
+	v := lib.prop(r, ["currentKubernetesVersion"])
+	is_string(v)
+} else := v if {
+	v := lib.prop(r, ["kubernetesVersion"])
+	is_string(v)
+}
 
 _standby(r) := lib.standby(r)
 
-_evidence(r) := {"properties.kubernetesVersion": _version(r)}
+_evidence(r) := {
+	"properties.currentKubernetesVersion": lib.prop(r, ["currentKubernetesVersion"]),
+	"properties.kubernetesVersion": lib.prop(r, ["kubernetesVersion"]),
+}
 
 _standby_result(r) := lib.result(r, "not_applicable", lib.not_primary_message(r), _evidence(r)) if {
 	not lib.in_primary(r)
@@ -52,13 +58,18 @@ _standby_result(r) := lib.result(r, "not_applicable", lib.not_primary_message(r)
 	_evidence(r),
 ) if {
 	not _standby(r)
+} else := lib.unknown(
+	r,
+	sprintf("AKS cluster %s or its standby %s does not report its Kubernetes version", [lib.name_of(r), _standby(r).name]),
+) if {
+	not _both_versions(r, _standby(r))
 } else := lib.result(
 	r, "fail",
 	sprintf(
 		"AKS cluster %s runs Kubernetes %v but its standby %s runs %v: upgrade the standby to the same minor version",
 		[lib.name_of(r), _version(r), _standby(r).name, _version(_standby(r))],
 	),
-	object.union(_evidence(r), {"standby version": _version(_standby(r))}),
+	object.union(_evidence(r), {"standby version": object.get(_standby(r), ["properties", "kubernetesVersion"], null)}),
 ) if {
 	lib.minor_version(_version(r)) != lib.minor_version(_version(_standby(r)))
 } else := lib.result(
@@ -69,3 +80,8 @@ _standby_result(r) := lib.result(r, "not_applicable", lib.not_primary_message(r)
 	),
 	_evidence(r),
 )
+
+_both_versions(r, s) if {
+	_version(r)
+	_version(s)
+}

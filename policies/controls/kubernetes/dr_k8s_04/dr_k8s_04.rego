@@ -45,7 +45,19 @@ _mechanism(r) := "cosmos_single_region" if {
 	lib.prop(r, ["enableMultipleWriteLocations"]) == true
 } else := "cosmos_failover"
 
-_location_names(r) := [lib.norm_region(l.locationName) | some l in object.get(r, ["properties", "locations"], [])]
+_locations(r) := lib.list_or_empty(lib.prop(r, ["locations"]))
+
+_location_names(r) := [lib.norm_region(object.get(l, "locationName", null)) | some l in _locations(r)]
+
+# Locations drready cannot judge: no name, or a region whose zone support is not known.
+_unjudged_locations(r) := [object.get(l, "locationName", "(no name)") |
+	some l in _locations(r)
+	not _placed(lib.norm_region(object.get(l, "locationName", null)))
+]
+
+_placed(name) if lib.zone_region(name)
+
+_placed(name) if lib.no_zones(name)
 
 _evidence(r) := {
 	"properties.locations[].locationName": _location_names(r),
@@ -70,8 +82,8 @@ _no_continuous_backup(r) := [] if {
 
 _not_zone_redundant(r) := [concat("", ["set isZoneRedundant on ", concat(", ", names)])] if {
 	names := [name |
-		some l in object.get(r, ["properties", "locations"], [])
-		name := lib.norm_region(l.locationName)
+		some l in _locations(r)
+		name := lib.norm_region(object.get(l, "locationName", null))
 		lib.zone_region(name)
 		object.get(l, "isZoneRedundant", false) != true
 	]
@@ -85,6 +97,21 @@ _gaps(r) := array.concat(
 
 _assess(r) := lib.result(r, "not_applicable", lib.counterpart_message(r), _evidence(r)) if {
 	lib.in_secondary(r)
+} else := lib.unknown(
+	r,
+	sprintf("Cosmos DB account %s: its locations are not in the collected body", [lib.name_of(r)]),
+) if {
+	count(_locations(r)) == 0
+} else := lib.unknown(
+	r,
+	concat("", [
+		sprintf("Cosmos DB account %s: location(s) ", [lib.name_of(r)]),
+		concat(", ", [sprintf("%v", [n]) | some n in _unjudged_locations(r)]),
+		" name no region whose zone support is known",
+	]),
+) if {
+	count(_unjudged_locations(r)) > 0
+	count(_gaps(r)) == 0
 } else := lib.result(
 	r, "pass",
 	sprintf(

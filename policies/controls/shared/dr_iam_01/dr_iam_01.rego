@@ -25,14 +25,37 @@ import data.drready.lib
 
 results := [_identity_result(r) | some r in lib.resources_of("microsoft.managedidentity/userassignedidentities")]
 
-_principal(r) := object.get(r, ["properties", "principalId"], "")
+_principal(r) := p if {
+	p := lib.prop(r, ["principalId"])
+	is_string(p)
+	p != ""
+}
 
-_role_guid(a) := lower(parts[count(parts) - 1]) if parts := split(a.properties.roleDefinitionId, "/")
+_role_guid(a) := lower(parts[count(parts) - 1]) if {
+	is_string(a.properties.roleDefinitionId)
+	parts := split(a.properties.roleDefinitionId, "/")
+}
 
+_assignments := lib.list_or_empty(object.get(input, "authorization", []))
+
+# An identity's role assignments; one that names no role or scope is kept apart (not known).
 _grants(r) := [{"role": _role_guid(a), "scope": lower(a.properties.scope)} |
-	some a in object.get(input, "authorization", [])
-	a.properties.principalId == _principal(r)
+	some a in _assignments
+	object.get(a, ["properties", "principalId"], null) == _principal(r)
+	_role_guid(a)
+	is_string(a.properties.scope)
 ]
+
+_unreadable(r) := [object.get(a, "name", "(unnamed)") |
+	some a in _assignments
+	object.get(a, ["properties", "principalId"], null) == _principal(r)
+	not _readable(a)
+]
+
+_readable(a) if {
+	_role_guid(a)
+	is_string(a.properties.scope)
+}
 
 # Where the standby identity must hold the same role: the counterpart of the scope when the scope is
 # a paired resource, else the same scope (a subscription, or a resource both regions use, such as an
@@ -51,31 +74,58 @@ _missing_grants(r, s) := missing if {
 	]
 }
 
-_evidence(r) := {"properties.principalId": _principal(r), "role assignments": count(_grants(r))}
+_evidence(r) := {"properties.principalId": lib.prop(r, ["principalId"]), "role assignments": count(_grants(r))}
 
 _identity_result(r) := lib.result(r, "not_applicable", lib.not_primary_message(r), _evidence(r)) if {
 	not lib.in_primary(r)
+} else := lib.unknown(
+	r,
+	sprintf(
+		"Managed identity %s: its principal id is not in the collected body, so its roles are not known",
+		[lib.name_of(r)],
+	),
+) if {
+	not _principal(r)
 } else := lib.result(
 	r, "fail",
 	lib.no_counterpart_message(r, "create the standby managed identity and grant it the same roles"),
 	_evidence(r),
 ) if {
 	not lib.counterpart(r)
+} else := _with_standby_identity(r, lib.counterpart(r))
+
+_with_standby_identity(r, s) := lib.unknown(
+	r,
+	sprintf(
+		"Managed identity %s: its standby %s has no principal id in the collected body",
+		[lib.name_of(r), lib.name_of(s)],
+	),
+) if {
+	not _principal(s)
+} else := lib.unknown(
+	r,
+	concat("", [
+		sprintf("Managed identity %s: role assignment(s) ", [lib.name_of(r)]),
+		concat(", ", array.concat(_unreadable(r), _unreadable(s))),
+		" name no role or scope",
+	]),
+) if {
+	count(array.concat(_unreadable(r), _unreadable(s))) > 0
 } else := lib.result(
 	r, "fail",
 	concat("", [
-		sprintf("Managed identity %s: its standby %s lacks ", [lib.name_of(r), lib.counterpart(r).name]),
-		concat("; ", _missing_grants(r, lib.counterpart(r))),
+		sprintf("Managed identity %s: its standby %s lacks ", [lib.name_of(r), lib.name_of(s)]),
+		concat("; ", _missing_grants(r, s)),
 		" (on the counterpart resource). Grant them with az role assignment create",
 	]),
 	_evidence(r),
 ) if {
-	count(_missing_grants(r, lib.counterpart(r))) > 0
+	count(_missing_grants(r, s)) > 0
 } else := lib.result(
 	r, "pass",
 	sprintf(
 		"Managed identity %s: standby %s holds the same %d role(s) on the counterpart resources",
-		[lib.name_of(r), lib.counterpart(r).name, count(_grants(r))],
+		[lib.name_of(r), lib.name_of(s), count(_grants(r))],
 	),
 	_evidence(r),
 )

@@ -23,7 +23,24 @@ results := array.concat(
 	[_nsg_result(r) | some r in lib.resources_of("microsoft.network/networksecuritygroups")],
 )
 
-_subnet_names(v) := {s.name | some s in object.get(v, ["properties", "subnets"], [])}
+_subnet_names(v) := {s.name | some s in lib.list_or_empty(lib.prop(v, ["subnets"])); is_string(s.name)}
+
+# A network or rule set whose body lacks the list (or an entry its name or properties) is not judged.
+_subnets_read(v) if {
+	subnets := lib.prop(v, ["subnets"])
+	is_array(subnets)
+	every s in subnets {
+		is_string(object.get(s, "name", null))
+	}
+}
+
+_rules_read(n) if {
+	rules := lib.prop(n, ["securityRules"])
+	is_array(rules)
+	every rule in rules {
+		is_object(object.get(rule, "properties", null))
+	}
+}
 
 _rule_key(rule) := {
 	"direction": object.get(rule, ["properties", "direction"], null),
@@ -31,15 +48,26 @@ _rule_key(rule) := {
 	"protocol": object.get(rule, ["properties", "protocol"], null),
 	"ports": array.concat(
 		[object.get(rule, ["properties", "destinationPortRange"], "")],
-		sort(object.get(rule, ["properties", "destinationPortRanges"], [])),
+		sort(lib.list_or_empty(object.get(rule, ["properties", "destinationPortRanges"], []))),
 	),
 	"priority": object.get(rule, ["properties", "priority"], null),
 }
 
-_rule_keys(n) := {_rule_key(rule) | some rule in object.get(n, ["properties", "securityRules"], [])}
+_rule_keys(n) := {_rule_key(rule) | some rule in lib.list_or_empty(lib.prop(n, ["securityRules"]))}
 
 _vnet_result(r) := lib.result(r, "not_applicable", lib.not_primary_message(r), {}) if {
 	not lib.in_primary(r)
+} else := lib.unknown(
+	r,
+	sprintf("Virtual network %s: its subnets are not in the collected body", [lib.name_of(r)]),
+) if {
+	not _subnets_read(r)
+} else := lib.unknown(
+	r,
+	sprintf("Virtual network %s: the subnets of its counterpart are not in the collected body", [lib.name_of(r)]),
+) if {
+	lib.counterpart(r)
+	not _subnets_read(lib.counterpart(r))
 } else := lib.result(
 	r, "fail",
 	lib.no_counterpart_message(r, "create the secondary virtual network with the same subnets"),
@@ -63,6 +91,17 @@ _vnet_result(r) := lib.result(r, "not_applicable", lib.not_primary_message(r), {
 
 _nsg_result(r) := lib.result(r, "not_applicable", lib.not_primary_message(r), {}) if {
 	not lib.in_primary(r)
+} else := lib.unknown(
+	r,
+	sprintf("Network security group %s: its security rules are not in the collected body", [lib.name_of(r)]),
+) if {
+	not _rules_read(r)
+} else := lib.unknown(
+	r,
+	sprintf("Network security group %s: the rules of its counterpart are not in the collected body", [lib.name_of(r)]),
+) if {
+	lib.counterpart(r)
+	not _rules_read(lib.counterpart(r))
 } else := lib.result(
 	r, "fail",
 	lib.no_counterpart_message(r, "create the secondary network security group with the same rules"),

@@ -43,7 +43,10 @@ _active(c) if {
 }
 
 # What carries traffic: Approved and Succeeded; a connection whose state is not reported is kept apart.
-_connections(pe) := [c | some c in _all_connections(pe); _active(c)]
+_connections(pe) := [c | some c in _all_connections(pe); _active(c); is_string(c.privateLinkServiceId)]
+
+# Active connections that name no service: what they reach is not known.
+_serviceless(pe) := [c | some c in _all_connections(pe); _active(c); not is_string(c.privateLinkServiceId)]
 
 _unreported(pe) := [c | some c in _all_connections(pe); _state(c) == null]
 
@@ -104,6 +107,11 @@ _last(path) := parts[count(parts) - 1] if parts := split(path, "/")
 
 _endpoint_result(r) := lib.result(r, "not_applicable", lib.not_primary_message(r), {}) if {
 	not lib.in_primary(r)
+} else := lib.unknown(
+	r,
+	sprintf("Private endpoint %s: an approved connection names no private link service", [lib.name_of(r)]),
+) if {
+	count(_serviceless(r)) > 0
 } else := lib.result(
 	r, "not_applicable",
 	sprintf("Private endpoint %s has no approved, provisioned connection: nothing flows through it", [lib.name_of(r)]),
@@ -148,12 +156,17 @@ _zone_of(link) := lower(split(link.id, "/virtualNetworkLinks/")[0]) if contains(
 
 else := lower(split(link.id, "/virtualnetworklinks/")[0])
 
-_linked_vnet(link) := lib.by_id(link.properties.virtualNetwork.id)
+_vnet_id(link) := id if {
+	id := object.get(link, ["properties", "virtualNetwork", "id"], null)
+	is_string(id)
+}
+
+_linked_vnet(link) := lib.by_id(_vnet_id(link))
 
 _zone_links_to(link, vnet_id) if {
 	some other in lib.resources_of("microsoft.network/privatednszones/virtualnetworklinks")
 	_zone_of(other) == _zone_of(link)
-	lower(other.properties.virtualNetwork.id) == lower(vnet_id)
+	lower(_vnet_id(other)) == lower(vnet_id)
 }
 
 # A helper, not `not lib.in_primary(_linked_vnet(r))`: OPA and rego-cpp disagree on an undefined call
@@ -162,7 +175,12 @@ _links_primary_vnet(r) if lib.in_primary(_linked_vnet(r))
 
 _link_evidence(r) := {"properties.virtualNetwork.id": object.get(r, ["properties", "virtualNetwork", "id"], null)}
 
-_link_result(r) := lib.result(
+_link_result(r) := lib.unknown(
+	r,
+	sprintf("DNS link %s: the virtual network it links is not in the collected body", [lib.name_of(r)]),
+) if {
+	not _vnet_id(r)
+} else := lib.result(
 	r, "not_applicable",
 	sprintf("DNS link %s does not link a primary virtual network of the stamp", [lib.name_of(r)]),
 	_link_evidence(r),

@@ -16,6 +16,8 @@
 #   stamps: [web, data, kubernetes, genai]
 #   resource_types: [microsoft.network/azurefirewalls]
 #   mechanism: network_redeploy
+#   absent_ok:
+#     zones: Azure Firewall is zone-redundant by default in regions with zones, and Microsoft recommends omitting zones
 package drready.controls.shared.dr_net_03
 
 import data.drready.lib
@@ -26,7 +28,11 @@ _type := "microsoft.network/azurefirewalls"
 
 _standby(r) := lib.standby(r)
 
-_policy_id(fw) := lower(object.get(fw, ["properties", "firewallPolicy", "id"], ""))
+_policy_id(fw) := lower(id) if {
+	id := object.get(fw, ["properties", "firewallPolicy", "id"], null)
+	is_string(id)
+	id != ""
+} else := ""
 
 _same_policy(r, s) if _policy_id(r) == _policy_id(s)
 
@@ -41,10 +47,12 @@ _zone_gap(fw) := [sprintf(
 
 _policy_gap(r, s) := [] if {
 	_same_policy(r, s)
-} else := [sprintf(
-	"%s does not use the primary's firewall policy %v or its paired counterpart",
-	[lib.name_of(s), object.get(r, ["properties", "firewallPolicy", "id"], "(none)")],
-)]
+} else := [concat("", [
+	lib.name_of(s),
+	" does not use the primary's firewall policy ",
+	_policy_id(r),
+	" or its paired counterpart",
+])]
 
 _evidence(r) := {
 	"properties.firewallPolicy.id": object.get(r, ["properties", "firewallPolicy", "id"], null),
@@ -53,6 +61,14 @@ _evidence(r) := {
 
 _firewall_result(r) := lib.result(r, "not_applicable", lib.not_primary_message(r), _evidence(r)) if {
 	not lib.in_primary(r)
+} else := lib.unknown(
+	r,
+	concat("", [
+		sprintf("Firewall %s is governed by no firewall policy (classic rules, or the body lacks it): ", [lib.name_of(r)]),
+		"whether the secondary enforces the same rules is not judged; move the rules to a firewall policy",
+	]),
+) if {
+	_policy_id(r) == ""
 } else := lib.result(
 	r, "fail",
 	concat("", [

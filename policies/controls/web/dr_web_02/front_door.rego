@@ -18,9 +18,12 @@ _regions_needed := {input.stamp.primary_region, input.stamp.secondary_region}
 
 _missing_regions(regions) := [reg | some reg in _regions_needed; not reg in regions]
 
-_host(url) := lower(split(url, "/")[2]) if contains(url, "://")
+_host(url) := lower(split(url, "/")[2]) if {
+	is_string(url)
+	contains(url, "://")
+} else := lower(url) if is_string(url)
 
-else := lower(url)
+else := ""
 
 # The hosts the origins name, and the region that serves each: an App Service default host name, a
 # storage account's static-website endpoint, or, for a read-access geo-redundant account, its

@@ -19,21 +19,26 @@ _tm_monitor(e) := object.get(e, ["properties", "endpointMonitorStatus"], null)
 _tm_usable(r) := [e | some e in _tm_enabled(r); _tm_monitor(e) in _usable_monitor]
 
 # Enabled endpoints whose monitor status was not reported: their health is not known.
-_tm_unreported(r) := [e.name | some e in _tm_enabled(r); _tm_monitor(e) == null]
+_tm_unreported(r) := [lib.name_of(e) | some e in _tm_enabled(r); not is_string(_tm_monitor(e))]
 
-_tm_down(r) := [concat("", [e.name, " is ", _tm_monitor(e)]) |
+_tm_down(r) := [concat("", [lib.name_of(e), " is ", _tm_monitor(e)]) |
 	some e in _tm_enabled(r)
-	_tm_monitor(e) != null
+	is_string(_tm_monitor(e))
 	not _tm_monitor(e) in _usable_monitor
 ]
 
 _tm_region(e) := lib.norm_region(e.properties.endpointLocation) if {
 	is_string(object.get(e, ["properties", "endpointLocation"], null))
-} else := lib.region(lib.by_id(e.properties.targetResourceId))
+} else := lib.region(lib.by_id(e.properties.targetResourceId)) if {
+	is_string(object.get(e, ["properties", "targetResourceId"], null))
+}
 
 _tm_regions(r) := {_tm_region(e) | some e in _tm_usable(r)}
 
-_tm_protocol(r) := upper(object.get(r, ["properties", "monitorConfig", "protocol"], ""))
+_tm_protocol(r) := upper(p) if {
+	p := object.get(r, ["properties", "monitorConfig", "protocol"], null)
+	is_string(p)
+} else := ""
 
 _tm_path(r) := object.get(r, ["properties", "monitorConfig", "path"], null)
 
@@ -52,7 +57,7 @@ _tm_gaps(r) := array.concat(
 	),
 	array.concat(
 		array.concat(_tm_path_gap(r), [concat("", ["endpoint ", d]) | some d in _tm_down(r)]),
-		[sprintf("the profile is %v", [r.properties.profileStatus]) | r.properties.profileStatus != "Enabled"],
+		[concat("", ["the profile is not Enabled (", _tm_status(r), ")"]) | _tm_status(r) != "Enabled"],
 	),
 )
 
@@ -91,3 +96,8 @@ _tm_result(r) := lib.unknown(
 	),
 	_tm_evidence(r),
 )
+
+_tm_status(r) := s if {
+	s := lib.prop(r, ["profileStatus"])
+	is_string(s)
+} else := "not reported"

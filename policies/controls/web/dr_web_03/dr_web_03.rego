@@ -88,9 +88,15 @@ _site_result(r) := lib.result(r, "not_applicable", lib.not_primary_message(r), {
 	_site_evidence(r),
 )
 
-_capacity(r) := object.get(r, ["sku", "capacity"], 0)
+_capacity(r) := n if {
+	n := object.get(r, ["sku", "capacity"], null)
+	is_number(n)
+} else := 0
 
-_tier(r) := object.get(r, ["sku", "tier"], "")
+_tier(r) := t if {
+	t := object.get(r, ["sku", "tier"], null)
+	is_string(t)
+} else := ""
 
 _standby_plan(r) if lib.counterpart(r)
 

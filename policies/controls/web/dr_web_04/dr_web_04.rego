@@ -19,6 +19,8 @@
 #   stamps: [web]
 #   resource_types: [microsoft.network/applicationgateways]
 #   mechanism: gateway_standup
+#   absent_ok:
+#     properties.autoscaleConfiguration: without autoscale the gateway runs its fixed sku.capacity instances
 #   reads: [microsoft.network/frontdoorwebapplicationfirewallpolicies]
 #   recovery: {step: gateway, label: Bring up Application Gateway, phase: compute, lists: primary,
 #     mechanism: gateway_standup}
@@ -55,7 +57,7 @@ _policy_id(x) := object.get(x, ["properties", "firewallPolicy", "id"], "")
 
 _listeners(r) := lib.list_or_empty(lib.prop(r, ["httpListeners"]))
 
-_unprotected_listeners(r) := [object.get(l, "name", "(unnamed)") |
+_unprotected_listeners(r) := [lib.name_of(l) |
 	some l in _listeners(r)
 	not _has_policy(l)
 ]

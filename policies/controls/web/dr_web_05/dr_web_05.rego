@@ -33,10 +33,15 @@ results := [_policy_result(r) |
 	some r in lib.resources_of("microsoft.network/applicationgatewaywebapplicationfirewallpolicies")
 ]
 
-_settings(r) := object.get(r, ["properties", "policySettings"], {})
+_settings(r) := s if {
+	s := lib.prop(r, ["policySettings"])
+	is_object(s)
+} else := {}
 
 _rule_sets(r) := {{"type": s.ruleSetType, "version": s.ruleSetVersion} |
-	some s in object.get(r, ["properties", "managedRules", "managedRuleSets"], [])
+	some s in lib.list_or_empty(lib.prop(r, ["managedRules", "managedRuleSets"]))
+	is_string(s.ruleSetType)
+	is_string(s.ruleSetVersion)
 }
 
 _has_set(r, t, minimum) if {
@@ -49,8 +54,12 @@ _core(r) if _has_set(r, "OWASP", "3.2")
 
 _core(r) if _has_set(r, "Microsoft_DefaultRuleSet", "2.1")
 
-_custom_rules(r) := {{"name": c.name, "priority": c.priority, "action": c.action} |
-	some c in object.get(r, ["properties", "customRules"], [])
+_custom_rules(r) := {{
+	"name": object.get(c, "name", null),
+	"priority": object.get(c, "priority", null),
+	"action": object.get(c, "action", null),
+} |
+	some c in lib.list_or_empty(lib.prop(r, ["customRules"]))
 }
 
 _state(r) := object.get(_settings(r), "state", null)

@@ -24,11 +24,23 @@ import data.drready.lib
 
 results := [_cert_result(r) | some r in lib.resources_of("microsoft.network/applicationgateways")]
 
-_certs(r) := object.get(r, ["properties", "sslCertificates"], [])
+_certs(r) := lib.list_or_empty(lib.prop(r, ["sslCertificates"]))
 
-_uploaded(r) := [c.name | some c in _certs(r); object.get(c, ["properties", "keyVaultSecretId"], "") == ""]
+# A certificate counts as rehydratable only with a Key Vault secret id; anything else was uploaded.
+_uploaded(r) := [lib.name_of(c) | some c in _certs(r); not _from_key_vault(c)]
 
-_cert_result(r) := lib.result(
+_from_key_vault(c) if {
+	id := object.get(c, ["properties", "keyVaultSecretId"], null)
+	is_string(id)
+	id != ""
+}
+
+_cert_result(r) := lib.unknown(
+	r,
+	sprintf("Application Gateway %s: its TLS certificates are not in the collected body", [lib.name_of(r)]),
+) if {
+	not is_array(lib.prop(r, ["sslCertificates"]))
+} else := lib.result(
 	r, "not_applicable",
 	sprintf("Application Gateway %s terminates no TLS", [lib.name_of(r)]),
 	{"sslCertificates": 0},
