@@ -74,7 +74,13 @@ def _collect(o: dict[str, Any]) -> Snapshot:
         cloud=o["cloud"], endpoint=o["endpoint"], verify=o["ca_bundle"] or True, timeout=o["timeout"]
     )
     with progress_reporter(o["quiet"], o["verbose"], "collecting") as report:
-        snapshot = collect(load_config(o["config_path"]), policies_from(o["policies_dir"]), o["auth"], options, report)
+        snapshot = collect(
+            load_config(o["config_path"], o["allow_outside_config"]),
+            policies_from(o["policies_dir"]),
+            o["auth"],
+            options,
+            report,
+        )
     for error in snapshot.errors:
         where = error.get("scope") or "(all)"
         click.echo(f"drready: collection error: {error['source']} {where}: {error['error']}", err=True)
@@ -86,7 +92,7 @@ def _evaluate(o: dict[str, Any], snapshot: Path | Snapshot | None = None) -> dic
     snapshot = snapshot or snapshot_path
     if snapshot is None:
         raise click.UsageError("give --snapshot (or --demo)")
-    inputs = load_inputs(config_path, snapshot, o["policies_dir"])
+    inputs = load_inputs(config_path, snapshot, o["policies_dir"], o["allow_outside_config"])
     with progress_reporter(o["quiet"], o["verbose"], "evaluating") as report:
         return evaluate(inputs, o["engine"], jobs=o["jobs"], progress=report, **_engine(o))
 
@@ -218,7 +224,7 @@ def gate(**o: Any) -> None:
     (old gaps stay the nightly scan's job). Prints a pull-request comment; writes it, JSON and SARIF."""
     if not o["whatif_paths"] and not o["plan_paths"]:
         raise click.UsageError("give --what-if and/or --terraform-plan")
-    inputs = load_inputs(o["config_path"], o["baseline_path"], o["policies_dir"])
+    inputs = load_inputs(o["config_path"], o["baseline_path"], o["policies_dir"], o["allow_outside_config"])
     subscription = (inputs.config.model.scope.subscriptions or ["00000000-0000-0000-0000-000000000000"])[0]
     plans = [read_whatif(p) for p in o["whatif_paths"]]
     plans += [read_terraform(p, subscription, inputs.policies.terraform) for p in o["plan_paths"]]

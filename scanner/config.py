@@ -117,10 +117,23 @@ class ConfigModel(_Strict):
 class Config:
     """A validated drready.yaml plus where each of its values stands in the file."""
 
-    def __init__(self, path: Path, model: ConfigModel, lines: dict[Loc, int]) -> None:
+    def __init__(self, path: Path, model: ConfigModel, lines: dict[Loc, int], allow_outside: bool = False) -> None:
         self.path = path
         self.model = model
         self.lines = lines
+        self.allow_outside = allow_outside  # --allow-outside-config
+
+    def file_at(self, loc: Loc, name: str) -> Path:
+        """A file named at `loc`, relative to drready.yaml's folder and, unless --allow-outside-config
+        was given, inside it: a config from a pull request must not make drready read ../../etc/passwd."""
+        folder = self.path.resolve().parent
+        path = folder / name
+        if not self.allow_outside and not path.resolve().is_relative_to(folder):
+            raise self.error(
+                loc,
+                f"'{name}' is outside the folder of {self.path.name}; to read it anyway, pass --allow-outside-config",
+            )
+        return path
 
     @property
     def stamps(self) -> list[Stamp]:
@@ -154,7 +167,7 @@ class Config:
         return sorted({t.lower() for t in tokens}, key=lambda t: (-len(t), t))
 
 
-def load_config(path: str | Path) -> Config:
+def load_config(path: str | Path, allow_outside: bool = False) -> Config:
     path = Path(path)
     data, lines = load_with_lines(path)
     if not isinstance(data, dict):
@@ -163,7 +176,7 @@ def load_config(path: str | Path) -> Config:
         model = ConfigModel.model_validate(data)
     except ValidationError as exc:
         raise _first_error(path, exc, lines) from exc
-    config = Config(path, model, lines)
+    config = Config(path, model, lines, allow_outside)
     _check_cross_references(config)
     return config
 

@@ -71,12 +71,19 @@ def folder_option(name: str, dest: str, help: str, **kwargs: Any) -> Callable[..
     return click.option(name, dest, type=click.Path(file_okay=False, path_type=Path), help=help, **kwargs)
 
 
-CONFIG = path_option(
-    "--config",
-    "config_path",
-    "drready.yaml: scope, regions, stamps, targets and waivers.",
-    default=Path("drready.yaml"),
-    show_default=True,
+CONFIG = options(
+    path_option(
+        "--config",
+        "config_path",
+        "drready.yaml: scope, regions, stamps, targets and waivers.",
+        default=Path("drready.yaml"),
+        show_default=True,
+    ),
+    click.option(
+        "--allow-outside-config",
+        is_flag=True,
+        help="Read declared files that drready.yaml names outside its own folder.",
+    ),
 )
 POLICIES = folder_option("--policies", "policies_dir", "Policy folder to use instead of the shipped one.")
 VERBOSITY = options(

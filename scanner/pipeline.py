@@ -75,9 +75,12 @@ def collect(
 
 
 def load_inputs(
-    config_path: str | Path, snapshot: str | Path | Snapshot, policies_dir: str | Path | None
+    config_path: str | Path,
+    snapshot: str | Path | Snapshot,
+    policies_dir: str | Path | None,
+    allow_outside_config: bool = False,
 ) -> ScanInputs:
-    config = load_config(config_path)
+    config = load_config(config_path, allow_outside_config)
     snapshot = snapshot if isinstance(snapshot, Snapshot) else load_snapshot(snapshot)
     if not snapshot.declared:
         # A snapshot taken without drready collect (a file from elsewhere): its declared evidence is

@@ -28,7 +28,7 @@ from azure.mgmt.core import ARMPipelineClient
 from azure.mgmt.core.policies import ARMChallengeAuthenticationPolicy
 
 from scanner.catalogue import ChildRead
-from scanner.collect.guard import ReadOnlyPolicy, child_id, origin
+from scanner.collect.guard import ReadOnlyPolicy, child_id, origin, response_json
 
 MAX_PAGES = 1000  # an ARM child list longer than this many pages is treated as a paging fault
 
@@ -72,7 +72,7 @@ class Arm:
         response = self.client.send_request(HttpRequest(method, url))
         if response.status_code >= 400:
             raise HttpResponseError(response=response)
-        return response.json()
+        return response_json(response)
 
     def _list(self, path: str, api: str) -> list[Any]:
         """Every page of an ARM list. A nextLink must stay on the endpoint (the token is never sent
@@ -90,7 +90,7 @@ class Arm:
             response = self.client.send_request(HttpRequest("GET", link))
             if response.status_code >= 400:
                 raise HttpResponseError(response=response)
-            body = response.json()
+            body = response_json(response)
             items += _page_items(body)
         return items
 

@@ -230,24 +230,24 @@ def load_drills(path: Path, config: Config) -> list[dict[str, Any]]:
 
 def load_declared(config: Config) -> dict[str, Any]:
     """Every declared file named in drready.yaml, validated: {drills: [...], stamps: {name: {...}}}."""
-    base = config.path.parent
     top = config.model.declared
-    declared: dict[str, Any] = {"drills": load_drills(base / top.drills, config) if top.drills else [], "stamps": {}}
+    drills = load_drills(config.file_at(("declared", "drills"), top.drills), config) if top.drills else []
+    declared: dict[str, Any] = {"drills": drills, "stamps": {}}
     loaded: dict[tuple[str, Path], Any] = {}  # stamps often share one file: read and validate it once
 
-    def load(kind: str, name: str | None) -> Any:
+    def load(kind: str, loc: Loc, name: str | None) -> Any:
         if not name:
             return None
-        key = (kind, (base / name).resolve())
+        key = (kind, config.file_at(loc, name))
         if key not in loaded:
-            loaded[key] = (load_model_gateway if kind == "model_gateway" else load_airflow)(base / name)
+            loaded[key] = (load_model_gateway if kind == "model_gateway" else load_airflow)(key[1])
         return loaded[key]
 
-    for stamp in config.stamps:
+    for i, stamp in enumerate(config.stamps):
         files = stamp.declared
         declared["stamps"][stamp.name] = {
-            "model_gateway": load("model_gateway", files.model_gateway),
-            "airflow": load("airflow", files.airflow),
+            "model_gateway": load("model_gateway", ("stamps", i, "declared", "model_gateway"), files.model_gateway),
+            "airflow": load("airflow", ("stamps", i, "declared", "airflow"), files.airflow),
         }
     return declared
 

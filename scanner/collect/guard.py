@@ -14,9 +14,13 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
-from azure.core.exceptions import ClientAuthenticationError
+import orjson
+from azure.core.exceptions import AzureError, ClientAuthenticationError
 from azure.core.pipeline import PipelineRequest
 from azure.core.pipeline.policies import SansIOHTTPPolicy
+
+from scanner.errors import InputError
+from scanner.limits import RESPONSE, check_values
 
 _SEGMENT = r"[^/?#%\\\s]+"
 _POSTS = (
@@ -77,3 +81,26 @@ class ReadOnlyPolicy(SansIOHTTPPolicy):
         http = request.http_request
         if not allowed(http.method.upper(), http.url, self.endpoint):
             raise WriteRefused(f"drready only reads its endpoint: refused {http.method} {http.url.split('?', 1)[0]}")
+
+
+class ResponseRefused(AzureError):
+    """A response too large, not JSON, or holding a value no control can use: the read is an error."""
+
+
+def response_json(response: Any) -> Any:
+    """A response body as JSON, within the limits every input has (scanner/limits.py): a page over the
+    response size, a 128 MB string or a 900-deep object is an error of that read, not a scan that runs
+    out of memory."""
+    size = len(response.body())
+    if size > RESPONSE.value:
+        raise ResponseRefused(RESPONSE.exceeded(f"a response of {size:,} bytes"))
+    url = response.request.url.split("?", 1)[0]
+    try:
+        body = orjson.loads(response.body())
+    except orjson.JSONDecodeError as exc:
+        raise ResponseRefused(f"unreadable response: {exc.msg} at line {exc.lineno} column {exc.colno}") from exc
+    try:
+        check_values(body, url)
+    except InputError as exc:
+        raise ResponseRefused(exc.one_line()) from exc
+    return body

@@ -9,7 +9,6 @@ which honours Retry-After.
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -22,7 +21,7 @@ from azure.mgmt.resourcegraph import ResourceGraphClient
 from azure.mgmt.resourcegraph.models import QueryRequest, QueryRequestOptions
 from azure.mgmt.resourcegraph.operations._resource_graph_client_operations import build_resources_request
 
-from scanner.collect.guard import ReadOnlyPolicy
+from scanner.collect.guard import ReadOnlyPolicy, ResponseRefused, response_json
 
 QUERIES = Path(__file__).parent / "queries"
 PAGE_SIZE = 1000
@@ -138,7 +137,10 @@ class ResourceGraph:
                     rows[key] = row
                 out.pages += 1
                 self.progress(f"{name}: page {out.pages}, {len(out.rows) + len(rows)} rows")
-        except DecodeError as exc:
+        except ResponseRefused as exc:
+            out.errors.append(_error(name, subs, groups, types, exc.message))
+            return
+        except DecodeError as exc:  # the SDK's own decoding of a body that claims to be JSON
             out.errors.append(_error(name, subs, groups, types, f"unreadable response: {exc.message}"))
             return
         except PagingFault as exc:
@@ -208,10 +210,7 @@ class ResourceGraph:
         if response.status_code >= 400:
             raise HttpResponseError(response=response, error_format=ARMErrorFormat)
         self.quota.update(response.headers)
-        try:
-            return json.loads(response.text())
-        except json.JSONDecodeError as exc:
-            raise DecodeError(message=f"{exc.msg} at line {exc.lineno} column {exc.colno}", response=response) from exc
+        return response_json(response)
 
 
 class PagingFault(Exception):
