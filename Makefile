@@ -6,7 +6,7 @@ REGAL ?= $(shell command -v regal 2>/dev/null)
 # The policy input's JSON Schema: opa check type-checks every input reference against it.
 INPUT_SCHEMA := policies/schema/input.json
 
-.PHONY: demo test lint rego-test rego-lint clean
+.PHONY: demo test lint rego-test rego-lint schemas clean
 
 $(BIN)/drready: pyproject.toml
 	python3 -m venv $(VENV)
@@ -42,6 +42,11 @@ endif
 
 test: lint rego-test rego-lint
 	$(BIN)/python -m pytest
+
+# The published JSON Schema of result.json, generated from scanner/result_model.py (a test checks it is current).
+schemas: $(BIN)/drready
+	$(BIN)/python -c "import json; from scanner.result_model import json_schema; \
+	print(json.dumps(json_schema(), indent=2, sort_keys=True))" > schemas/drready.result.v1.json
 
 clean:
 	rm -rf $(VENV) out build dist

@@ -9,11 +9,11 @@ from __future__ import annotations
 from pathlib import Path
 
 _PACKAGE = Path(__file__).resolve().parent
-_NAMES = {"policies": "policies", "reports": "reports", "demo": "examples/demo"}
+_NAMES = {"policies": "policies", "reports": "reports", "demo": "examples/demo", "schemas": "schemas"}
 
 
 def asset_dir(name: str) -> Path:
-    """The folder of asset `name` (policies, reports or demo)."""
+    """The folder of asset `name` (policies, reports, demo or schemas)."""
     installed = _PACKAGE / "_assets" / name
     if installed.is_dir():
         return installed

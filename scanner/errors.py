@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class InputError(Exception):
     """Bad configuration, snapshot or other input. The message names file, location and field."""
@@ -15,6 +17,34 @@ class InputError(Exception):
     def one_line(self) -> str:
         where = self.path if self.location in (None, "") else f"{self.path}:{self.location}"
         return f"{where}: {self.message}".replace("\n", " ")
+
+
+_MESSAGES = {
+    "missing": "missing field",
+    "list_type": "expected an array",
+    "dict_type": "expected an object",
+    "model_type": "expected an object",
+    "model_attributes_type": "expected an object",
+    "is_instance_of": "expected {expected}",
+    "string_type": "expected a string",
+    "string_too_short": "expected a non-empty string",
+    "int_type": "expected a whole number",
+    "bool_type": "expected true or false",
+}
+
+
+def validation_error(source: str, exc: Any, root: str = "$") -> InputError:
+    """A pydantic ValidationError's first error as one line: file, JSON path, what was expected."""
+    first = exc.errors(include_url=False)[0]
+    path = root
+    for part in first["loc"]:
+        if isinstance(part, str) and (part.startswith(("function-", "is-instance[", "constrained-")) or "[" in part):
+            continue  # pydantic's names for validators and union members, not keys of the input
+        key = str(part).removesuffix("_") if isinstance(part, str) else part
+        path += f"[{key}]" if isinstance(key, int) else f".{key}" if key.isidentifier() else f"[{key!r}]"
+    expected = {"list": "an array", "dict": "an object"}.get(str((first.get("ctx") or {}).get("class")), "")
+    message = _MESSAGES.get(first["type"], first["msg"].replace("Input should be", "expected"))
+    return InputError(source, path, message.format(expected=expected or "another type"))
 
 
 class EngineError(Exception):

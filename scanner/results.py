@@ -11,9 +11,10 @@ from typing import Any
 
 from scanner.catalogue import SEVERITIES, STATUSES, Control, Remediation
 from scanner.config import Waiver
-from scanner.errors import EngineError, InputError, PolicyError
+from scanner.errors import EngineError, PolicyError
 from scanner.files import read_json
 from scanner.regions import norm_region
+from scanner.result_model import check_result
 from scanner.stamps import ResolvedStamp, resource_group
 
 SCHEMA = "drready.result/v1"
@@ -438,10 +439,9 @@ def diff_results(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
 
 
 def load_result(path: Path, strict: bool = True) -> dict[str, Any] | None:
-    """A drready result file; with strict=False (files found in a folder) other JSON files are skipped."""
+    """A drready result file, checked against drready.result/v1 (scanner/result_model.py); with
+    strict=False (files found in a folder) JSON files of another kind are skipped."""
     data = read_json(path)
-    if not isinstance(data, dict) or data.get("schema") != SCHEMA:
-        if not strict:
-            return None
-        raise InputError(str(path), "$.schema", f"not a drready result (expected schema '{SCHEMA}')")
-    return data
+    if not strict and (not isinstance(data, dict) or data.get("schema") != SCHEMA):
+        return None
+    return check_result(data, str(path))

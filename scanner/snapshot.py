@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal, Required
 from pydantic import BaseModel, ConfigDict, Field, InstanceOf, StrictStr, TypeAdapter, ValidationError
 from typing_extensions import TypedDict
 
-from scanner.errors import InputError
+from scanner.errors import InputError, validation_error
 from scanner.files import canonical_json, read_json, write_atomic
 
 SCHEMA = "drready.snapshot/v1"
@@ -94,14 +94,6 @@ class Envelope(BaseModel):
 
 
 _RESOURCES = TypeAdapter(list[Resource])
-_MESSAGES = {
-    "missing": "missing field",
-    "list_type": "expected an array",
-    "dict_type": "expected an object",
-    "is_instance_of": "expected {expected}",
-    "string_type": "expected a string",
-    "string_too_short": "expected a non-empty string",
-}
 
 
 def parse_snapshot(data: Any, source: str) -> Snapshot:
@@ -128,19 +120,11 @@ def parse_snapshot(data: Any, source: str) -> Snapshot:
 
 
 def _input_error(source: str, exc: ValidationError, root: str) -> InputError:
-    """The first validation error as file, JSON path and what was expected."""
-    first = exc.errors(include_url=False)[0]
-    path = root
-    for part in first["loc"]:
-        if part in ("function-after", "is-instance[dict]", "is-instance[list]"):
-            continue
-        path += f"[{part}]" if isinstance(part, int) else f".{part}" if part.isidentifier() else f"[{part!r}]"
-    path = path.replace(".schema_", ".schema")
-    expected = {"list": "an array", "dict": "an object"}.get(str((first.get("ctx") or {}).get("class")), "")
-    message = _MESSAGES.get(first["type"], first["msg"]).format(expected=expected or "another type")
-    if first["type"] == "dict_type" and path.endswith("]") and path.count("[") == 1 and root == "$.resources":
-        message = "a resource is a JSON object"
-    return InputError(source, path, message)
+    error = validation_error(source, exc, root)
+    path = str(error.location)
+    if exc.errors()[0]["type"] == "dict_type" and path.endswith("]") and path.count("[") == 1 and root == "$.resources":
+        error = InputError(source, path, "a resource is a JSON object")
+    return error
 
 
 def save_snapshot(snapshot: Snapshot, path: str | Path) -> None:
