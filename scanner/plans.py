@@ -9,12 +9,16 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, TypeVar
 
 import jmespath
+from pydantic import BaseModel, ConfigDict, Field, StrictStr, ValidationError
 
 from scanner.catalogue import TerraformMapping
-from scanner.errors import InputError
+from scanner.errors import InputError, validation_error
+from scanner.files import read_json
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
 @dataclass
@@ -36,17 +40,6 @@ class Plan:
     path: str = ""
 
 
-def _load_json(path: Path) -> Any:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError(str(path), None, f"cannot read file: {exc.strerror}") from exc
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(str(path), f"{exc.lineno}:{exc.colno}", f"malformed JSON: {exc.msg}") from exc
-
-
 def _arm_type(resource_id: str) -> str:
     """'/subscriptions/s/.../providers/Microsoft.Storage/storageAccounts/a' -> 'microsoft.storage/storageaccounts'."""
     tail = resource_id.split("/providers/")[-1].split("/")
@@ -60,20 +53,50 @@ WHATIF_ACTIONS = {"create": "create", "modify": "modify", "deploy": "modify", "d
 WHATIF_NOOPS = {"nochange", "ignore"}
 
 
+class _Open(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+
+class WhatIfChange(_Open):
+    resourceId: Annotated[StrictStr, Field(min_length=1)]
+    changeType: StrictStr
+    before: dict[str, Any] | None = None
+    after: dict[str, Any] | None = None
+    unsupportedReason: StrictStr | None = None
+
+
+class WhatIfChanges(_Open):
+    changes: list[WhatIfChange]
+
+
+class WhatIf(_Open):
+    """The REST body ({status, properties: {changes}}) or `az ... what-if --no-pretty-print` ({changes})."""
+
+    changes: list[WhatIfChange] | None = None
+    properties: WhatIfChanges | None = None
+
+
 def read_whatif(path: Path) -> Plan:
-    data = _load_json(path)
-    if not isinstance(data, dict):
-        raise InputError(str(path), "$", "a what-if result is a JSON object")
-    changes = data.get("changes") if "changes" in data else (data.get("properties") or {}).get("changes")
-    where = "$.changes" if "changes" in data else "$.properties.changes"
-    if not isinstance(changes, list):
-        raise InputError(str(path), where, "missing: expected the what-if changes (REST body or az --no-pretty-print)")
+    data = read_json(path)
+    if isinstance(data, dict) and "resource_changes" in data:
+        raise InputError(str(path), "$", "this is a Terraform plan: give it with --terraform-plan")
+    whatif = _validated(WhatIf, data, path)
+    changes = whatif.changes if whatif.changes is not None else whatif.properties.changes if whatif.properties else None
+    if changes is None:
+        raise InputError(
+            str(path), "$.properties.changes", "missing: expected the what-if changes (REST body or az --no-pretty-print)"
+        )
     plan = Plan(path=str(path))
-    for i, change in enumerate(changes):
-        if not isinstance(change, dict) or not isinstance(change.get("resourceId"), str):
-            raise InputError(str(path), f"{where}[{i}]", "a change needs a string resourceId")
-        _whatif_change(change, plan)
+    for change in changes:
+        _whatif_change(change.model_dump(), plan)
     return plan
+
+
+def _validated(model: type[ModelT], data: Any, path: Path) -> ModelT:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise validation_error(str(path), exc) from exc
 
 
 def _whatif_change(change: dict[str, Any], plan: Plan) -> None:
@@ -100,21 +123,42 @@ def _whatif_change(change: dict[str, Any], plan: Plan) -> None:
 
 
 # -- Terraform plan ----------------------------------------------------------------------------
+class TerraformChange(_Open):
+    actions: list[StrictStr]
+    before: dict[str, Any] | None = None
+    after: dict[str, Any] | None = None
+
+
+class ResourceChange(_Open):
+    address: Annotated[StrictStr, Field(min_length=1)]
+    type: Annotated[StrictStr, Field(min_length=1)]
+    name: StrictStr | None = None
+    change: TerraformChange
+
+
+class TerraformPlan(_Open):
+    format_version: StrictStr
+    resource_changes: list[ResourceChange] = []
+
+
 def read_terraform(path: Path, subscription: str, mappings: dict[str, TerraformMapping]) -> Plan:
     """A `terraform show -json` plan; each resource change is mapped to ARM by the controls' METADATA
     (custom.plan: the ARM properties each control reads, as JMESPath over the planned attributes)."""
-    data = _load_json(path)
-    if not isinstance(data, dict) or not isinstance(data.get("resource_changes", []), list):
-        raise InputError(str(path), "$.resource_changes", "not a `terraform show -json` plan")
+    data = read_json(path)
+    if isinstance(data, dict) and ("changes" in data or "changes" in (data.get("properties") or {})):
+        raise InputError(str(path), "$", "this is an ARM what-if result: give it with --what-if")
+    if isinstance(data, dict) and "format_version" not in data:
+        raise InputError(str(path), "$.format_version", "missing: not a `terraform show -json` plan")
+    terraform = _validated(TerraformPlan, data, path)
     plan = Plan(path=str(path))
-    for i, rc in enumerate(data.get("resource_changes") or []):
-        if not isinstance(rc, dict) or not isinstance(rc.get("change"), dict):
-            raise InputError(str(path), f"$.resource_changes[{i}]", "a resource change needs `change`")
-        _terraform_change(rc, plan, subscription, mappings)
+    for i, rc in enumerate(terraform.resource_changes):
+        _terraform_change(rc.model_dump(), plan, subscription, mappings, f"{path}:$.resource_changes[{i}]")
     return plan
 
 
-def _terraform_change(rc: dict[str, Any], plan: Plan, subscription: str, mappings: dict[str, TerraformMapping]) -> None:
+def _terraform_change(
+    rc: dict[str, Any], plan: Plan, subscription: str, mappings: dict[str, TerraformMapping], where: str
+) -> None:
     actions = rc["change"].get("actions") or []
     address, tf_type = str(rc.get("address")), str(rc.get("type"))
     if actions in (["no-op"], ["read"]):
@@ -123,7 +167,7 @@ def _terraform_change(rc: dict[str, Any], plan: Plan, subscription: str, mapping
     deleting = "delete" in actions and "create" not in actions
     state = before if deleting else after
     if tf_type == "azapi_resource":
-        arm_type, mapped, children = _azapi(state)
+        arm_type, mapped, children = _azapi(state, where)
     elif tf_type in mappings:
         arm_type, mapped, children = _mapped(mappings[tf_type], state)
     else:
@@ -145,7 +189,7 @@ def _terraform_change(rc: dict[str, Any], plan: Plan, subscription: str, mapping
         "name": name,
         "type": arm_type.lower(),
         "location": state.get("location"),
-        "tags": state.get("tags") or {},
+        "tags": state.get("tags") if isinstance(state.get("tags"), dict) else {},
         **mapped,
     }
     action = "create" if actions == ["create"] else "modify"
@@ -170,11 +214,17 @@ def _mapped(mapping: TerraformMapping, state: dict[str, Any]) -> tuple[str, dict
     return mapping.type, body, children
 
 
-def _azapi(s: dict[str, Any]) -> tuple[str, dict[str, Any], dict[str, Any]]:
-    """azapi_resource: the ARM type is the `type` attribute (before the @api-version), the body is ARM's."""
+def _azapi(s: dict[str, Any], where: str) -> tuple[str, dict[str, Any], dict[str, Any]]:
+    """azapi_resource: the ARM type is the `type` attribute (before the @api-version), the body is ARM's
+    (an object, or before azapi 2.0 a JSON string)."""
     body = s.get("body") or {}
     if isinstance(body, str):
-        body = json.loads(body)
+        try:
+            body = json.loads(body)
+        except json.JSONDecodeError as exc:
+            raise InputError(where, "change.body", f"azapi body is not JSON: {exc.msg}") from exc
+    if not isinstance(body, dict):
+        raise InputError(where, "change.body", "azapi body is not an object")
     return str(s.get("type", "")).split("@")[0], {k: v for k, v in body.items() if k != "type"}, {}
 
 

@@ -344,3 +344,46 @@ def test_unreadable_plans_exit_2_with_the_location(tmp_path: Path, name: str, co
     flag = "--terraform-plan" if name == "plan.json" else "--what-if"
     code, output, _ = gate(tmp_path, flag, str(path))
     assert code == 2 and location in output and not (tmp_path / "gate").exists()
+
+
+@pytest.mark.parametrize(
+    ("flag", "content", "says"),
+    [
+        ("--terraform-plan", "{}", "$.format_version: missing: not a `terraform show -json` plan"),
+        ("--terraform-plan", '{"changes": []}', "this is an ARM what-if result: give it with --what-if"),
+        ("--terraform-plan", '{"status": "Succeeded", "properties": {"changes": []}}', "give it with --what-if"),
+        ("--what-if", '{"format_version": "1.2", "resource_changes": []}', "give it with --terraform-plan"),
+        ("--what-if", '{"properties": 1}', "$.properties: expected an object"),
+        ("--what-if", '{"changes": [{"resourceId": 5, "changeType": "Create"}]}', "$.changes[0].resourceId"),
+        ("--what-if", '{"changes": {"a": 1}}', "$.changes: expected an array"),
+        (
+            "--terraform-plan",
+            '{"format_version": "1.2", "resource_changes": [{"address": "a", "type": "t"}]}',
+            "$.resource_changes[0].change: missing field",
+        ),
+        (
+            "--terraform-plan",
+            '{"format_version": "1.2", "resource_changes": [{"address": "a", "type": "t", '
+            '"change": {"actions": "create"}}]}',
+            "$.resource_changes[0].change.actions: expected an array",
+        ),
+        (
+            "--terraform-plan",
+            '{"format_version": "1.2", "resource_changes": [{"address": 1, "type": "t", "change": {"actions": []}}]}',
+            "$.resource_changes[0].address: expected a string",
+        ),
+        (
+            "--terraform-plan",
+            '{"format_version": "1.2", "resource_changes": [{"address": "a", "type": '
+            '"azapi_resource", "change": {"actions": ["create"], "after": {"type": "x@1", "body": "{"}}}]}',
+            "$.resource_changes[0]:change.body: azapi body is not JSON",
+        ),
+    ],
+)
+def test_a_plan_of_the_wrong_kind_or_shape_is_refused_with_a_hint(
+    tmp_path: Path, flag: str, content: str, says: str
+) -> None:
+    path = write(tmp_path, "plan.json", json.loads(content))
+    code, output, _ = gate(tmp_path, flag, str(path))
+    assert code == 2 and says in output and "Traceback" not in output, output
+    assert not (tmp_path / "gate").exists()
