@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from scanner.durations import Minutes
-from scanner.errors import InputError
+from scanner.errors import InputError, first_error
 from scanner.yamlsource import Loc, dotted, line_of, load_with_lines
 
 StampKind = Literal["web", "data", "kubernetes", "genai"]
@@ -182,13 +182,8 @@ def load_config(path: str | Path, allow_outside: bool = False) -> Config:
 
 
 def _first_error(path: Path, exc: ValidationError, lines: dict[Loc, int]) -> InputError:
-    errors = exc.errors()
-    first = errors[0]
-    loc = tuple(p for p in first["loc"] if not (isinstance(p, str) and p.startswith("function-")))
-    message = first["msg"].removeprefix("Value error, ")
-    if first["type"] == "extra_forbidden":
-        message = "unknown field"
-    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+    loc, message = first_error(exc)
+    more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
     return InputError(str(path), line_of(lines, loc), f"{dotted(loc)}: {message}{more}")
 
 

@@ -30,21 +30,32 @@ _MESSAGES = {
     "string_too_short": "expected a non-empty string",
     "int_type": "expected a whole number",
     "bool_type": "expected true or false",
+    "extra_forbidden": "unknown field",
 }
+
+
+def first_error(exc: Any) -> tuple[tuple[str | int, ...], str]:
+    """A pydantic ValidationError's first error: the path of input keys it concerns, and what was
+    expected, in plain words."""
+    first = exc.errors(include_url=False)[0]
+    loc: list[str | int] = []
+    for part in first["loc"]:
+        if isinstance(part, str) and (part.startswith(("function-", "is-instance[", "constrained-")) or "[" in part):
+            continue  # pydantic's names for validators and union members, not keys of the input
+        loc.append(part.removesuffix("_") if isinstance(part, str) and part.endswith("_") else part)
+    expected = {"list": "an array", "dict": "an object"}.get(str((first.get("ctx") or {}).get("class")), "")
+    message = _MESSAGES.get(first["type"]) or first["msg"].replace("Input should be", "expected")
+    message = message.removeprefix("Value error, ").format(expected=expected or "another type")
+    return tuple(loc), message
 
 
 def validation_error(source: str, exc: Any, root: str = "$") -> InputError:
     """A pydantic ValidationError's first error as one line: file, JSON path, what was expected."""
-    first = exc.errors(include_url=False)[0]
+    loc, message = first_error(exc)
     path = root
-    for part in first["loc"]:
-        if isinstance(part, str) and (part.startswith(("function-", "is-instance[", "constrained-")) or "[" in part):
-            continue  # pydantic's names for validators and union members, not keys of the input
-        key = str(part).removesuffix("_") if isinstance(part, str) else part
+    for key in loc:
         path += f"[{key}]" if isinstance(key, int) else f".{key}" if key.isidentifier() else f"[{key!r}]"
-    expected = {"list": "an array", "dict": "an object"}.get(str((first.get("ctx") or {}).get("class")), "")
-    message = _MESSAGES.get(first["type"], first["msg"].replace("Input should be", "expected"))
-    return InputError(source, path, message.format(expected=expected or "another type"))
+    return InputError(source, path, message)
 
 
 class EngineError(Exception):

@@ -84,7 +84,9 @@ def read_whatif(path: Path) -> Plan:
     changes = whatif.changes if whatif.changes is not None else whatif.properties.changes if whatif.properties else None
     if changes is None:
         raise InputError(
-            str(path), "$.properties.changes", "missing: expected the what-if changes (REST body or az --no-pretty-print)"
+            str(path),
+            "$.properties.changes",
+            "missing: expected the what-if changes (REST body or az --no-pretty-print)",
         )
     plan = Plan(path=str(path))
     for change in changes:

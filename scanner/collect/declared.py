@@ -13,15 +13,17 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 from urllib.parse import urlparse
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, ValidationError
 
 from scanner.config import Config
-from scanner.durations import Minutes, Seconds, parse_seconds
-from scanner.errors import InputError
+from scanner.durations import Minutes, Seconds
+from scanner.errors import InputError, first_error
 from scanner.yamlsource import Loc, dotted, line_of, load_with_lines
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
 class _Strict(BaseModel):
@@ -100,29 +102,69 @@ class Drills(_Strict):
     drills: list[Drill]
 
 
+# A LiteLLM router config: only the fields drready reads are checked; LiteLLM has many more.
+class _LiteLLM(BaseModel):
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+
+Name = Annotated[StrictStr, Field(min_length=1)]
+Count = Annotated[StrictInt, Field(ge=0)]
+
+
+class LiteLLMParams(_LiteLLM):
+    model: Name
+    region_name: StrictStr | None = None
+    api_base: StrictStr | None = None
+    timeout: Seconds | None = None
+
+
+class LiteLLMModelInfo(_LiteLLM):
+    region: StrictStr | None = None
+
+
+class LiteLLMDeployment(_LiteLLM):
+    model_name: Name
+    litellm_params: LiteLLMParams
+    model_info: LiteLLMModelInfo | None = None
+
+
+class RouterSettings(_LiteLLM):
+    fallbacks: list[dict[Name, list[Name]]] = []
+    num_retries: Count | None = None
+    timeout: Seconds | None = None
+    allowed_fails: Count | None = None
+    cooldown_time: Seconds | None = None
+
+
+class LiteLLMConfig(_LiteLLM):
+    model_list: list[LiteLLMDeployment]
+    router_settings: RouterSettings = RouterSettings()
+    litellm_settings: RouterSettings = RouterSettings()
+
+
 def _error(path: Path, lines: dict[Loc, int], loc: Loc, message: str) -> InputError:
     return InputError(str(path), line_of(lines, loc), f"{dotted(loc)}: {message}")
 
 
-def _validated(model: type[BaseModel], path: Path) -> tuple[BaseModel, dict[Loc, int]]:
-    data, lines = load_with_lines(path)
+def _validated(
+    model: type[ModelT], path: Path, loaded: tuple[Any, dict[Loc, int]] | None = None
+) -> tuple[ModelT, dict[Loc, int]]:
+    data, lines = loaded or load_with_lines(path)
     if not isinstance(data, dict):
         raise InputError(str(path), 1, "expected a mapping")
     try:
         return model.model_validate(data), lines
     except ValidationError as exc:
-        first = exc.errors()[0]
-        loc = tuple(first["loc"])
-        message = "unknown field" if first["type"] == "extra_forbidden" else first["msg"].removeprefix("Value error, ")
+        loc, message = first_error(exc)
         raise InputError(str(path), line_of(lines, loc), f"{dotted(loc)}: {message}") from exc
 
 
 def load_model_gateway(path: Path) -> dict[str, Any]:
     """A model-gateway file in drready's format or LiteLLM's, as the policies' normalized shape."""
-    data, lines = load_with_lines(path)
-    if isinstance(data, dict) and "model_list" in data:
-        return litellm_gateway(data, path, lines)
-    gateway, _ = _validated(ModelGateway, path)
+    loaded = load_with_lines(path)
+    if isinstance(loaded[0], dict) and "model_list" in loaded[0]:
+        return litellm_gateway(*_validated(LiteLLMConfig, path, loaded), path)
+    gateway, _ = _validated(ModelGateway, path, loaded)
     return {
         "source": "drready",
         "routes": [_route_json(r) for r in gateway.routes],
@@ -143,42 +185,42 @@ def _route_json(route: Route) -> dict[str, Any]:
     }
 
 
-def litellm_gateway(data: dict[str, Any], path: Path, lines: dict[Loc, int]) -> dict[str, Any]:
+def litellm_gateway(config: LiteLLMConfig, lines: dict[Loc, int], path: Path) -> dict[str, Any]:
     """Map a LiteLLM router config: each model_name group is a route; router_settings.fallbacks
     name its fallback groups; num_retries, timeout and the cooldown (allowed_fails, cooldown_time,
-    LiteLLM's circuit breaker) apply to every route. A deployment's region comes from
-    litellm_params.region_name or model_info.region; LiteLLM has no degraded mode."""
-    groups: dict[str, list[dict[str, Any]]] = {}
-    for i, entry in enumerate(data.get("model_list") or []):
-        params = entry.get("litellm_params") if isinstance(entry, dict) else None
-        if (
-            not isinstance(entry, dict)
-            or not entry.get("model_name")
-            or not isinstance(params, dict)
-            or not params.get("model")
-        ):
-            raise _error(path, lines, ("model_list", i), "needs model_name and litellm_params.model")
-        groups.setdefault(str(entry["model_name"]), []).append(entry)
-    settings = {**(data.get("litellm_settings") or {}), **(data.get("router_settings") or {})}
-    fallbacks = _litellm_fallbacks(settings.get("fallbacks") or [], groups, path, lines)
-    retries = settings.get("num_retries")
-    breaker = settings.get("allowed_fails") or settings.get("cooldown_time")
+    LiteLLM's circuit breaker) apply to every route, router_settings over litellm_settings. A
+    deployment's region comes from litellm_params.region_name or model_info.region; LiteLLM has no
+    degraded mode."""
+    groups: dict[str, list[LiteLLMDeployment]] = {}
+    for entry in config.model_list:
+        groups.setdefault(entry.model_name, []).append(entry)
+    settings = config.litellm_settings.model_dump(exclude_unset=True) | config.router_settings.model_dump(
+        exclude_unset=True
+    )
+    fallbacks: dict[str, list[str]] = {}
+    for item in settings.get("fallbacks") or []:
+        for name, targets in item.items():
+            for target in targets:
+                if target not in groups:
+                    raise _error(
+                        path, lines, ("router_settings", "fallbacks"), f"fallback '{target}' is not a model_name"
+                    )
+                fallbacks.setdefault(name, []).append(target)
+    retries, allowed, cooldown = (
+        settings.get("num_retries"),
+        settings.get("allowed_fails"),
+        settings.get("cooldown_time"),
+    )
     routes = []
     for name, entries in sorted(groups.items()):
-        first = _litellm_target(entries[0])
-        timeout = settings.get("timeout", entries[0]["litellm_params"].get("timeout"))
+        timeout = settings.get("timeout", entries[0].litellm_params.timeout)
         routes.append(
             {
                 "name": name,
-                **first,
-                "timeout_seconds": parse_seconds(timeout) if timeout is not None else 0,
-                "retries": {"max": int(retries), "backoff": "exponential"} if retries is not None else None,
-                "circuit_breaker": {
-                    "failures": int(settings.get("allowed_fails") or 1),
-                    "cooldown": settings.get("cooldown_time"),
-                }
-                if breaker
-                else None,
+                **_litellm_target(entries[0]),
+                "timeout_seconds": timeout or 0,
+                "retries": {"max": retries, "backoff": "exponential"} if retries is not None else None,
+                "circuit_breaker": {"failures": allowed or 1, "cooldown": cooldown} if allowed or cooldown else None,
                 "fallbacks": [_litellm_target(e) for group in fallbacks.get(name, []) for e in groups[group]]
                 + [_litellm_target(e) for e in entries[1:]],
             }
@@ -186,31 +228,14 @@ def litellm_gateway(data: dict[str, Any], path: Path, lines: dict[Loc, int]) -> 
     return {"source": "litellm", "routes": routes, "degraded_mode": None}
 
 
-def _litellm_fallbacks(
-    items: list[Any], groups: dict[str, Any], path: Path, lines: dict[Loc, int]
-) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
-    for item in items:
-        for name, targets in item.items() if isinstance(item, dict) else []:
-            for target in targets or []:
-                if target not in groups:
-                    raise _error(
-                        path, lines, ("router_settings", "fallbacks"), f"fallback '{target}' is not a model_name"
-                    )
-                out.setdefault(name, []).append(target)
-    return out
-
-
-def _litellm_target(entry: dict[str, Any]) -> dict[str, Any]:
-    params = entry["litellm_params"]
-    model = str(params["model"])
-    provider, _, name = model.partition("/") if "/" in model else ("openai", "", model)
-    region = params.get("region_name") or (entry.get("model_info") or {}).get("region")
+def _litellm_target(entry: LiteLLMDeployment) -> dict[str, Any]:
+    params = entry.litellm_params
+    provider, _, name = params.model.partition("/") if "/" in params.model else ("openai", "", params.model)
     return {
         "model": name,
         "provider": provider,
-        "region": region,
-        "endpoint": urlparse(str(params.get("api_base") or "")).hostname,
+        "region": params.region_name or (entry.model_info.region if entry.model_info else None),
+        "endpoint": urlparse(params.api_base or "").hostname,
     }
 
 
