@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import csv
 import json
 import os
 import shutil
@@ -306,6 +307,40 @@ def test_xlsx_keeps_formula_like_values_as_text(out: Path, tmp_path: Path) -> No
     cells = [c for row in sheet.iter_rows() for c in row if c.value == injected]
     assert cells and all(c.data_type == "s" for c in cells)
     assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_csv_cells_that_a_spreadsheet_would_run_are_text(out: Path, tmp_path: Path, start: str) -> None:
+    result = result_of(out)
+    injected = f'{start}HYPERLINK("https://attacker.example","open")'
+    result["findings"][0]["message"] = injected
+    result["findings"][0]["resource_name"] = f"{start}cmd|' /C calc'!A0"
+    (tmp_path / "result.json").write_text(json.dumps(result))
+    assert run_cli("report", "--result", str(tmp_path / "result.json"), "--out", str(tmp_path / "o"),
+                   "--format", "csv").exit_code in (0, 1)  # fmt: skip
+    with (tmp_path / "o" / "findings.csv").open(newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert rows[0]["message"] == "'" + injected
+    assert rows[0]["resource_name"].startswith("'" + start)
+    assert all(not cell.startswith(("=", "+", "@")) for row in rows for cell in row.values() if cell)
+
+
+def test_mentions_links_and_markup_from_the_estate_stay_text_in_markdown(out: Path, tmp_path: Path) -> None:
+    result = result_of(out)
+    gap = next(f for f in result["findings"] if f["status"] == "fail" and f["waiver"] is None)
+    gap["message"] = "@everyone see https://attacker.example and www.attacker.example [x](javascript:alert(1)) #1"
+    result["snapshot"]["collected_at"] = "<img src=x onerror=alert(1)> **bold**"
+    result["stamps"][0]["kind"] = "@admins"
+    (tmp_path / "result.json").write_text(json.dumps(result))
+    assert run_cli("report", "--result", str(tmp_path / "result.json"), "--out", str(tmp_path / "o"),
+                   "--format", "md").exit_code in (0, 1)  # fmt: skip
+    for name in ("report.md", "summary.md"):
+        text = (tmp_path / "o" / name).read_text()
+        assert "@everyone" not in text and "@admins" not in text and "&#64;everyone" in text, name
+        assert "https://attacker" not in text and "www.attacker" not in text, name
+        assert "](javascript" not in text and "\\[x\\]" in text, name
+    report = (tmp_path / "o" / "report.md").read_text()
+    assert "<img" not in report and "&lt;img" in report and "\\*\\*bold\\*\\*" in report
 
 
 CHROMIUM_FLAGS = [

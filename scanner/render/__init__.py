@@ -119,6 +119,8 @@ def render_trend(results: list[dict[str, Any]], out_dir: Path, templates: Path |
     """trend.html (each stamp's score over time, with RPO/RTO) and trend.csv, for the quarterly review."""
     import pandas as pd
 
+    from scanner.render import tables
+
     rows = trend_rows(results)
     runs = sorted({r["generated_at"] for r in rows})
     step = 590 / max(1, len(runs) - 1)
@@ -130,7 +132,7 @@ def render_trend(results: list[dict[str, Any]], out_dir: Path, templates: Path |
     env = _environment(templates or asset_dir("reports"))
     html = env.get_template("trend.html.j2").render(runs=[{"generated_at": g} for g in runs], series=dict(series))
     (out_dir / "trend.html").write_text(html, encoding="utf-8")
-    pd.DataFrame(rows).to_csv(out_dir / "trend.csv", index=False, lineterminator="\n")
+    tables.write_csv_frame(pd.DataFrame(rows), out_dir / "trend.csv")
     return [out_dir / "trend.html", out_dir / "trend.csv"]
 
 
@@ -154,10 +156,28 @@ def render_catalogue(controls: list[Any], templates: Path | None = None) -> str:
     return _environment(templates or asset_dir("reports")).get_template("catalogue.md.j2").render(controls=controls)
 
 
+# Markdown templates whose every printed value is escaped unless a filter (md, md_code) already made
+# it safe: values from the estate or a result never become markup, links or mentions. The runbook and
+# the catalogue print commands in code blocks, where escapes would change them.
+ESCAPED_MARKDOWN = {"report.md.j2", "summary.md.j2", "gate.md.j2", "diff.md.j2"}
+
+
+class MdSafe(str):
+    """Text already escaped for Markdown."""
+
+
+@jinja2.pass_context
+def _finalize(context: jinja2.runtime.Context, value: Any) -> Any:
+    if context.name in ESCAPED_MARKDOWN and not isinstance(value, MdSafe):
+        return md_escape(value)
+    return value
+
+
 def _environment(templates: Path) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates)),
         autoescape=lambda name: bool(name and name.endswith(".html.j2")),
+        finalize=_finalize,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -176,20 +196,25 @@ def _environment(templates: Path) -> jinja2.Environment:
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~])")
+# GitHub links @mentions, #references, bare URLs and www. names by itself: entities keep them text.
+_AUTOLINKS = (("@", "&#64;"), ("://", "&#58;//"), ("www.", "www&#46;"))
 
 
-def md_escape(value: Any) -> str:
-    """Text safe inside a Markdown table cell: no raw HTML, no table breaks, no formatting."""
+def md_escape(value: Any) -> MdSafe:
+    """Text safe inside a Markdown table cell or a pull-request comment: no raw HTML, no table breaks,
+    no formatting, no mention, no link."""
     text = " ".join(str(value).split())
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _MD_SPECIAL.sub(r"\\\1", text)
+    text = _MD_SPECIAL.sub(r"\\\1", text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
+    for plain, entity in _AUTOLINKS:
+        text = text.replace(plain, entity)
+    return MdSafe(text)
 
 
-def md_code(value: Any) -> str:
+def md_code(value: Any) -> MdSafe:
     """Inline code safe inside a Markdown table cell: an HTML code element with its text escaped, so
     neither markup from the estate nor a pipe (GitHub splits cells on it even inside backticks) leaks."""
-    text = html.escape(" ".join(str(value).split())).replace("|", "&#124;")
-    return f"<code>{text}</code>"
+    text = html.escape(" ".join(str(value).split())).replace("|", "&#124;").replace("@", "&#64;")
+    return MdSafe(f"<code>{text}</code>")
 
 
 def path_text(steps: list[dict[str, Any]]) -> str:

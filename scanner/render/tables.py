@@ -94,10 +94,26 @@ def frames(result: dict[str, Any]) -> dict[str, pd.DataFrame]:
     return {"Stamps": stamps_frame(result), "Findings": findings_frame(result)}
 
 
+# A spreadsheet opening a CSV runs a cell that starts with one of these as a formula (OWASP, "CSV
+# Injection"): such a text cell gets a leading apostrophe, which spreadsheets show as text.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _text_cell(value: Any) -> Any:
+    return "'" + value if isinstance(value, str) and value.startswith(_FORMULA_STARTS) else value
+
+
+def write_csv_frame(frame: pd.DataFrame, path: Path) -> None:
+    """A table as CSV that a spreadsheet opens without running anything, with RFC 4180's CRLF lines
+    (so a CR inside a cell is quoted, not read as the end of a row)."""
+    text_columns = frame.select_dtypes(include="object").columns
+    frame.assign(**{c: frame[c].map(_text_cell) for c in text_columns}).to_csv(path, index=False, lineterminator="\r\n")
+
+
 def write_csv(sheets: dict[str, pd.DataFrame], out_dir: Path) -> list[Path]:
     findings, stamps = out_dir / "findings.csv", out_dir / "stamps.csv"
-    sheets["Findings"].to_csv(findings, index=False, lineterminator="\n")
-    sheets["Stamps"].to_csv(stamps, index=False, lineterminator="\n")
+    write_csv_frame(sheets["Findings"], findings)
+    write_csv_frame(sheets["Stamps"], stamps)
     return [findings, stamps]
 
 
