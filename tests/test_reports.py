@@ -8,6 +8,7 @@ import json
 import os
 import shutil
 import subprocess
+import time
 import xml.etree.ElementTree as ET
 from functools import cache
 from pathlib import Path
@@ -408,3 +409,28 @@ def test_hostile_values_are_escaped_in_every_format_and_no_script_runs_in_chromi
         check=True,
     )
     assert shot.stat().st_size > 10_000
+
+
+def test_sarif_uris_are_percent_encoded(out: Path, tmp_path: Path) -> None:
+    result = result_of(out)
+    result["config"] = "/work/my stamps/dr ready#1.yaml"
+    result["controls"][0]["related_resources"] = ["https://learn.microsoft.com/azure/a page"]
+    (tmp_path / "result.json").write_text(json.dumps(result))
+    run_cli("report", "--result", str(tmp_path / "result.json"), "--out", str(tmp_path / "o"), "--format", "sarif")
+    sarif = json.loads((tmp_path / "o" / "results.sarif").read_text())
+    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in sarif["runs"][0]["results"]}
+    assert uris == {"dr%20ready%231.yaml"}
+    rule = next(r for r in sarif["runs"][0]["tool"]["driver"]["rules"] if r["id"] == result["controls"][0]["id"])
+    assert rule["helpUri"] == "https://learn.microsoft.com/azure/a%20page"
+
+
+def test_every_format_is_byte_identical_across_runs_with_source_date_epoch(tmp_path: Path) -> None:
+    outs = []
+    for i in range(2):
+        outs.append(tmp_path / f"run{i}")
+        result = run_cli("scan", "--demo", "--out", str(outs[-1]), "--format", ALL, "--fail-on", "none", "-q")
+        assert result.exit_code in (0, 3), result.output
+        time.sleep(1.1)  # a creation time taken from the clock would now differ
+    names = sorted(p.name for p in outs[0].iterdir())
+    assert "report.xlsx" in names and names == sorted(p.name for p in outs[1].iterdir())
+    assert [n for n in names if (outs[0] / n).read_bytes() != (outs[1] / n).read_bytes()] == []

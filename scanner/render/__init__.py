@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 from collections import Counter, defaultdict
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -56,7 +57,7 @@ def render(result: dict[str, Any], formats: list[str], out_dir: Path, templates:
             written += tables.write_csv(table_frames, out_dir)
             continue
         elif fmt == "xlsx":
-            tables.write_xlsx(table_frames, path)
+            tables.write_xlsx(table_frames, path, _generated_at(result))
         else:
             path.write_text(env.get_template(f"report.{fmt}.j2").render(r=result, v=view), encoding="utf-8")
             if fmt == "md":
@@ -65,6 +66,13 @@ def render(result: dict[str, Any], formats: list[str], out_dir: Path, templates:
                 written.append(summary)
         written.append(path)
     return written
+
+
+def _generated_at(result: dict[str, Any]) -> datetime | None:
+    try:
+        return datetime.strptime(str(result.get("generated_at")), "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    except ValueError:
+        return None
 
 
 PR_COMMENT_LIMIT = 65_000  # GitHub rejects comments over 65,536 characters

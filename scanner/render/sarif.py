@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from scanner import __version__
 
@@ -23,7 +24,7 @@ def to_sarif(result: dict[str, Any]) -> dict[str, Any]:
     controls = sorted(result["controls"], key=lambda c: c["id"])
     index = {c["id"]: i for i, c in enumerate(controls)}
     lines = {s["name"]: s.get("line", 1) for s in result["stamps"]}
-    config_uri = Path(result.get("config") or "drready.yaml").name
+    config_uri = quote(Path(result.get("config") or "drready.yaml").name)  # a relative URI reference
     results = [
         _result(f, index, lines, config_uri)
         for f in result["findings"]
@@ -71,13 +72,16 @@ def _rule(c: dict[str, Any]) -> dict[str, Any]:
         },
     }
     if c.get("related_resources"):
-        rule["helpUri"] = c["related_resources"][0]
+        rule["helpUri"] = quote(c["related_resources"][0], safe=_URI_SAFE)
     return rule
 
 
 def fingerprint(f: dict[str, Any]) -> str:
     key = "|".join([f["control"], f["stamp"], f["resource"].lower()])
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+_URI_SAFE = ":/?#[]@!$&'()*+,;=%~"  # RFC 3986 reserved characters, and escapes already made
 
 
 def _result(f: dict[str, Any], index: dict[str, int], lines: dict[str, int], config_uri: str) -> dict[str, Any]:

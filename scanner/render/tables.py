@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -127,9 +128,12 @@ XLSX_OPTIONS = {
 }
 
 
-def write_xlsx(sheets: dict[str, pd.DataFrame], path: Path) -> None:
-    """XlsxWriter row by row: pandas' to_excel and openpyxl took most of a minute for 100,000 findings."""
+def write_xlsx(sheets: dict[str, pd.DataFrame], path: Path, created: datetime | None = None) -> None:
+    """XlsxWriter row by row: pandas' to_excel and openpyxl took most of a minute for 100,000 findings.
+    The workbook's creation time is the result's generated_at, so that with SOURCE_DATE_EPOCH the file
+    is byte-identical across runs (XlsxWriter already fixes the zip entries' times)."""
     with xlsxwriter.Workbook(str(path), XLSX_OPTIONS) as book:
+        book.set_properties({"created": created or datetime(1980, 1, 1, tzinfo=UTC)})
         header = book.add_format({"bold": True})
         for name, frame in sheets.items():
             sheet = book.add_worksheet(name)
