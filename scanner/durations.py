@@ -28,8 +28,14 @@ def parse_seconds(value: Any, bare_unit: str = "s") -> float:
     else:
         seconds = _parse_text(str(value).strip(), bare_unit)
     if not math.isfinite(seconds) or seconds < 0 or seconds > MAX_SECONDS:
-        raise ValueError(f"'{value}' is not a duration between 0 and 100 years")
+        raise ValueError(f"{_shown(value)} is not a duration between 0 and 100 years")
     return seconds
+
+
+def _shown(value: Any) -> str:
+    """A value as an error message quotes it: short, whatever the input."""
+    text = str(value)
+    return repr(text if len(text) <= 40 else text[:40] + "...")
 
 
 def _parse_text(text: str, bare_unit: str) -> float:
@@ -39,7 +45,7 @@ def _parse_text(text: str, bare_unit: str) -> float:
     units = [unit for _, unit in parts]
     ranked = [list(_UNITS).index(u) for u in units]
     if not text or "".join(n + u for n, u in parts) != text or ranked != sorted(set(ranked)):
-        raise ValueError(f"'{text}' is not a duration; {_HINT}")
+        raise ValueError(f"{_shown(text)} is not a duration; {_HINT}")
     return sum(float(n) * _UNITS[u] for n, u in parts)
 
 
@@ -47,7 +53,7 @@ def parse_minutes(value: Any) -> int:
     """A duration in whole minutes ('15m', '4h', '1h30m', '2d'; a bare number is minutes)."""
     seconds = parse_seconds(value, bare_unit="m")
     if seconds % 60:
-        raise ValueError(f"'{value}' is not a whole number of minutes")
+        raise ValueError(f"{_shown(value)} is not a whole number of minutes")
     return int(seconds // 60)
 
 

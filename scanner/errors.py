@@ -44,9 +44,9 @@ def first_error(exc: Any) -> tuple[tuple[str | int, ...], str]:
             continue  # pydantic's names for validators and union members, not keys of the input
         loc.append(part.removesuffix("_") if isinstance(part, str) and part.endswith("_") else part)
     expected = {"list": "an array", "dict": "an object"}.get(str((first.get("ctx") or {}).get("class")), "")
-    message = _MESSAGES.get(first["type"]) or first["msg"].replace("Input should be", "expected")
-    message = message.removeprefix("Value error, ").format(expected=expected or "another type")
-    return tuple(loc), message
+    if first["type"] in _MESSAGES:
+        return tuple(loc), _MESSAGES[first["type"]].format(expected=expected or "another type")
+    return tuple(loc), first["msg"].replace("Input should be", "expected").removeprefix("Value error, ")
 
 
 def validation_error(source: str, exc: Any, root: str = "$") -> InputError:

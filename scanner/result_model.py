@@ -164,14 +164,14 @@ class Result(_Open):
 
 
 def check_result(data: Any, source: str) -> dict[str, Any]:
-    """`data` if it is a drready.result/v1 document, else exit 2 naming the JSON path and the field."""
+    """`data` as a drready.result/v1 document with every optional field filled in with its default (so
+    renderers can rely on each field the model names), else exit 2 naming the JSON path and the field."""
     if not isinstance(data, dict) or data.get("schema") != SCHEMA_ID:
         raise InputError(source, "$.schema", f"not a drready result (expected schema '{SCHEMA_ID}')")
     try:
-        Result.model_validate(data)
+        return Result.model_validate(data).model_dump(by_alias=True)
     except ValidationError as exc:
         raise validation_error(source, exc) from exc
-    return data
 
 
 def json_schema() -> dict[str, Any]:
