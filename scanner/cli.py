@@ -15,7 +15,7 @@ from scanner import __version__
 from scanner.collect import CollectOptions
 from scanner.config import load_config
 from scanner.errors import InputError
-from scanner.files import canonical_json, staged_dir, write_atomic
+from scanner.files import canonical_json, write_atomic
 from scanner.gate import run_gate
 from scanner.options import (
     COLLECT_CODES,
@@ -36,6 +36,7 @@ from scanner.options import (
     options,
     path_option,
 )
+from scanner.outputs import output_set
 from scanner.pipeline import collect, demo_paths, evaluate, load_inputs, policies_from
 from scanner.plans import read_terraform, read_whatif
 from scanner.render import (
@@ -103,7 +104,7 @@ def _engine(o: dict[str, Any]) -> dict[str, Any]:
 
 def _write_reports(result: dict[str, Any], o: dict[str, Any], snapshot: Snapshot | None = None) -> None:
     chosen = _formats(o["formats"])
-    with staged_dir(o["out_dir"]) as stage:
+    with output_set(o["out_dir"]) as stage:
         render(result, chosen, stage, o["templates"])
         if snapshot is not None:
             save_snapshot(snapshot, stage / "snapshot.json")
@@ -193,7 +194,7 @@ def diff(**o: Any) -> None:
     changes = diff_results(load_result(o["old_file"]), load_result(o["new_file"]))
     text = render_diff(changes)
     if o["out_dir"]:
-        with staged_dir(o["out_dir"]) as stage:
+        with output_set(o["out_dir"]) as stage:
             (stage / "diff.md").write_text(text, encoding="utf-8")
             (stage / "diff.json").write_text(canonical_json(changes), encoding="utf-8")
     click.echo(text, nl=False)
@@ -231,7 +232,7 @@ def gate(**o: Any) -> None:
     with progress_reporter(o["quiet"], o["verbose"], "evaluating") as report:
         outcome = run_gate(inputs, plans, o["engine"], jobs=o["jobs"], progress=report, **_engine(o))
     text = render_gate(outcome.report, outcome.failed)
-    with staged_dir(o["out_dir"]) as stage:
+    with output_set(o["out_dir"]) as stage:
         (stage / "gate.md").write_text(text, encoding="utf-8")
         (stage / "gate.json").write_text(canonical_json(outcome.report), encoding="utf-8")
         regressions = outcome.planned | {"findings": outcome.report["regressions"]}
@@ -252,7 +253,7 @@ def trend(**o: Any) -> None:
     results = [r for r in (load_result(f, strict=not any(p.is_dir() for p in inputs)) for f in files) if r]
     if not results:
         raise InputError(str(inputs[0]), None, "no drready results (schema drready.result/v1) found")
-    with staged_dir(o["out_dir"]) as stage:
+    with output_set(o["out_dir"]) as stage:
         render_trend(results, stage)
     click.echo(f"trend: {o['out_dir'] / 'trend.html'} ({len(results)} results)")
 

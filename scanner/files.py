@@ -5,10 +5,8 @@ from __future__ import annotations
 import contextlib
 import gc
 import os
-import shutil
 import stat
 import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -35,24 +33,6 @@ def write_atomic(path: Path, content: str | bytes) -> None:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
-
-
-@contextlib.contextmanager
-def staged_dir(out_dir: Path) -> Iterator[Path]:
-    """Yield an empty staging folder; on success move its files into out_dir, on error discard it.
-
-    out_dir itself is created only when every output has been written.
-    """
-    parent = out_dir.resolve().parent
-    parent.mkdir(parents=True, exist_ok=True)
-    stage = Path(tempfile.mkdtemp(dir=parent, prefix=f".{out_dir.name}.staging."))
-    try:
-        yield stage
-        out_dir.mkdir(parents=True, exist_ok=True)
-        for item in sorted(stage.iterdir()):
-            os.replace(item, out_dir / item.name)
-    finally:
-        shutil.rmtree(stage, ignore_errors=True)
 
 
 def read_input(path: Path, limit: Limit = FILE) -> bytes:
