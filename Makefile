@@ -6,7 +6,7 @@ REGAL ?= $(shell command -v regal 2>/dev/null)
 # The policy input's JSON Schema: opa check type-checks every input reference against it.
 INPUT_SCHEMA := policies/schema/input.json
 
-.PHONY: demo test lint rego-test rego-lint schemas clean
+.PHONY: demo test lint rego-test rego-lint schemas fuzz clean
 
 $(BIN)/drready: pyproject.toml
 	python3 -m venv $(VENV)
@@ -42,6 +42,11 @@ endif
 
 test: lint rego-test rego-lint
 	$(BIN)/python -m pytest
+
+# The long fuzz run: FUZZ_EXAMPLES mutated inputs per family (make test runs 25). Figures in README.
+FUZZ_EXAMPLES ?= 2000
+fuzz: $(BIN)/drready
+	DRREADY_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest -q -p no:cacheprovider tests/test_fuzz.py
 
 # The published JSON Schema of result.json, generated from scanner/result_model.py (a test checks it is current).
 schemas: $(BIN)/drready

@@ -14,7 +14,7 @@ from scanner.pipeline import ScanInputs, evaluate
 from scanner.plans import Change, Plan
 from scanner.recovery import UNBOUNDED, UNKNOWN
 from scanner.results import diff_results
-from scanner.snapshot import Snapshot
+from scanner.snapshot import Snapshot, check_resource
 
 SCHEMA = "drready.gate/v1"
 
@@ -47,6 +47,7 @@ def overlay(snapshot: Snapshot, plan: Plan) -> tuple[Snapshot, list[dict[str, An
         body = dict(change.after or {})
         if change.merge and key in resources:
             body = deep_merge(resources[key], body)
+        check_resource(body, plan.path, change.address)
         resources[key] = body
         for kind, items in change.children.items():
             children.setdefault(change.resource_id, {})[kind] = items

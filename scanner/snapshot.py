@@ -72,6 +72,21 @@ class Resource(TypedDict, total=False):
     properties: InstanceOf[dict] | None
 
 
+class AssignmentProperties(TypedDict, total=False):
+    __pydantic_config__ = ConfigDict(extra="allow")  # type: ignore[misc]
+    principalId: StrictStr | None
+    roleDefinitionId: StrictStr | None
+    scope: StrictStr | None
+
+
+class RoleAssignment(TypedDict, total=False):
+    """A role assignment as Resource Graph's authorizationresources table gives it."""
+
+    __pydantic_config__ = ConfigDict(extra="allow")  # type: ignore[misc]
+    id: Required[Text]
+    properties: Required[AssignmentProperties]
+
+
 class CollectionError(TypedDict, total=False):
     __pydantic_config__ = ConfigDict(extra="allow")  # type: ignore[misc]
     source: Required[StrictStr]
@@ -87,13 +102,22 @@ class Envelope(BaseModel):
     scope: InstanceOf[dict] | None = None
     resources: InstanceOf[list]
     children: dict[StrictStr, dict[StrictStr, InstanceOf[list]]] | None = None
-    authorization: list[InstanceOf[dict]] | None = None
+    authorization: list[RoleAssignment] | None = None
     declared: InstanceOf[dict] | None = None
     locations: list[InstanceOf[dict]] | None = None
     errors: list[CollectionError] | None = None
 
 
 _RESOURCES = TypeAdapter(list[Resource])
+_RESOURCE = TypeAdapter(Resource)
+
+
+def check_resource(body: Any, source: str, where: str) -> None:
+    """A resource body from elsewhere (a planned change) has the shape every layer relies on."""
+    try:
+        _RESOURCE.validate_python(body)
+    except ValidationError as exc:
+        raise validation_error(source, exc, where) from exc
 
 
 def parse_snapshot(data: Any, source: str) -> Snapshot:

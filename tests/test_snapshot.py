@@ -75,6 +75,20 @@ def test_real_arm_bodies_are_valid_resources(tmp_path: Path) -> None:
             "$.children['/x'].origins",
             "expected an array",
         ),
+        (  # found by tests/test_fuzz.py: a role assignment whose properties are a list crashed evaluation
+            {"schema": "drready.snapshot/v1", "resources": [], "authorization": [{"id": "/a", "properties": [{}]}]},
+            "$.authorization[0].properties",
+            "expected an object",
+        ),
+        (
+            {
+                "schema": "drready.snapshot/v1",
+                "resources": [],
+                "authorization": [{"id": "/a", "properties": {"principalId": 5}}],
+            },
+            "$.authorization[0].properties.principalId",
+            "expected a string",
+        ),
     ],
 )
 def test_invalid_snapshots(tmp_path: Path, data: dict, where: str, what: str) -> None:
