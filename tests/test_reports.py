@@ -22,7 +22,7 @@ from scanner.assets import asset_dir
 from scanner.render import PR_COMMENT_LIMIT, _environment, pr_summary, view_model
 from scanner.render import render as render_formats
 
-from .conftest import DEMO, REPO, SHARED, run_cli
+from .conftest import DEMO, REPO, SHARED, run_cli, venv_tool
 
 ALL = "html,md,json,sarif,junit,csv,xlsx"
 HOSTILE = "<script>document.title='pwned'</script>\"onmouseover=alert(1) {{7*7}} ünïcødé " + "x" * 300
@@ -105,11 +105,12 @@ def test_sarif_has_a_rule_per_control_and_located_stable_results(out: Path, tmp_
 
 
 def multitool() -> str | None:
-    path = os.environ.get("DRREADY_SARIF_MULTITOOL")
+    """DRREADY_SARIF_MULTITOOL, or the one scripts/install-tools.sh linked beside opa on PATH."""
+    path = os.environ.get("DRREADY_SARIF_MULTITOOL") or venv_tool("Sarif.Multitool")
     if path and Path(path).exists():
         return path
     if os.environ.get("DRREADY_REQUIRE_OPA"):
-        pytest.fail("the SARIF multitool is required in CI (DRREADY_SARIF_MULTITOOL, installed by .ci/run)")
+        pytest.fail("the SARIF multitool is required in CI (scripts/install-tools.sh installs it with npm)")
     return None
 
 
@@ -291,7 +292,7 @@ def hostile_inputs(tmp_path: Path) -> tuple[Path, Path]:
 def chromium() -> str | None:
     found = shutil.which("chromium") or shutil.which("chromium-browser")
     if not found and os.environ.get("DRREADY_REQUIRE_OPA"):
-        pytest.fail("chromium is required in CI (.ci/run installs Debian's chromium)")
+        pytest.fail("chromium is required in CI (scripts/install-tools.sh installs Debian's chromium)")
     return found
 
 
