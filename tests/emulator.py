@@ -198,10 +198,10 @@ class Emulator:
             ]
         if table == "authorizationresources":
             return [a for a in self.authorization if a["id"].split("/")[2] in subs]
-        if table == "resourcecontainers":
+        if table == "resourcecontainers":  # only the subscriptions this tenant has (Azure hides the rest)
             return [
                 {"id": f"/subscriptions/{s}", "name": s, "subscriptionId": s, "properties": {"state": "Enabled"}}
-                for s in sorted(subs)
+                for s in sorted(subs & set(self.subscriptions))
             ]
         return []
 

@@ -16,7 +16,7 @@ from scanner.collect.guard import allowed, child_id
 
 from .conftest import DEMO, run_cli
 from .emulator import ARG_PATH, Emulator, Listener
-from .test_collect import DEMO_SNAPSHOT, SUB, collect, many_storage_accounts
+from .test_collect import DEMO_SNAPSHOT, SUB, collect, many_storage_accounts, scoped_config
 
 FACTORY = next(r["id"] for r in DEMO_SNAPSHOT["resources"] if r["name"] == "adf-lakehouse-cus")
 APIM = next(r["id"] for r in DEMO_SNAPSHOT["resources"] if r["type"].lower() == "microsoft.apimanagement/service")
@@ -168,3 +168,24 @@ def test_no_fault_yields_exit_0_with_missing_data(tmp_path: Path) -> None:
         with Emulator(snapshot, tmp_path / fault) as emu:
             getattr(emu.faults, fault).add("resources")
             assert bounded(lambda emu=emu, fault=fault: scan_exit(emu, tmp_path / f"{fault}-out")) in (1, 3)
+
+
+def test_no_credentials_is_exit_2_saying_how_to_sign_in(tmp_path: Path) -> None:
+    """Not exit 3 with zero resources: a broken login must not pass a nightly job that tolerates 3."""
+    out = tmp_path / "snapshot.json"
+    env = {"PATH": str(tmp_path), "AZURE_CLIENT_ID": "", "AZURE_TENANT_ID": "", "AZURE_FEDERATED_TOKEN_FILE": ""}
+    for auth in ("cli", "env", "workload-identity", "token"):
+        result = run_cli("collect", "--config", str(DEMO / "drready.yaml"), "--auth", auth, "--out", str(out), env=env)
+        line = result.output.strip()
+        assert result.exit_code == 2 and "\n" not in line and "AZURE_ACCESS_TOKEN" in line, line
+        assert not out.exists()
+
+
+def test_a_scope_the_identity_cannot_see_is_exit_2(emulator: Emulator, tmp_path: Path) -> None:
+    config = scoped_config(tmp_path, ["0a0a0a0a-0000-4000-8000-00000000dead"])
+    result = run_cli(
+        "collect", "--config", str(config), "--out", str(tmp_path / "s.json"), *emulator.cli_args(),
+        env={"AZURE_ACCESS_TOKEN": "t"},
+    )  # fmt: skip
+    assert result.exit_code == 2 and "sees none of these subscriptions" in result.output, result.output
+    assert "drready.yaml:" in result.output and not (tmp_path / "s.json").exists()

@@ -196,7 +196,8 @@ def test_hostile_yaml_is_one_line_quickly(tmp_path: Path, text: str, expected: s
 def test_a_date_that_does_not_exist_is_an_error_of_its_field(demo_copy: Path) -> None:
     config = demo_copy / "drready.yaml"
     text = config.read_text()
-    text += "\nwaivers:\n  - control: DR-WEB-01\n    stamp: storefront\n    reason: r\n    owner: o\n    expires: 2026-02-30\n"
+    text += "\nwaivers:\n  - control: DR-WEB-01\n    stamp: storefront\n    reason: r\n    owner: o\n"
+    text += "    expires: 2026-02-30\n"
     config.write_text(text)
     line = refused(evaluate(demo_copy), "drready.yaml:", "waivers[0].expires")
     assert f"drready.yaml:{text.count(chr(10))}: waivers[0].expires" in line

@@ -7,6 +7,7 @@ sent is a read: Resource Graph query POSTs, ARM GETs and the integration runtime
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from azure.core.credentials import AccessToken
+from azure.core.exceptions import ClientAuthenticationError
 from azure.identity import (
     AzureAuthorityHosts,
     AzureCliCredential,
@@ -49,7 +51,16 @@ class StaticToken:
 
 
 def make_credential(auth: str, cloud: str) -> Any:
-    authority = CLOUDS[cloud][0]
+    # azure-identity logs each failed attempt on stderr; drready reports the failure itself, in one line.
+    logging.getLogger("azure.identity").setLevel(logging.CRITICAL)
+    try:
+        return _credential(auth, CLOUDS[cloud][0])
+    except ValueError as exc:  # a credential missing its settings refuses to be built
+        reason = str(exc).strip().splitlines()[0][:300]
+        raise InputError("--auth", None, f"cannot sign in to Azure ({reason}): {SIGN_IN_HINT}") from exc
+
+
+def _credential(auth: str, authority: str) -> Any:
     if auth == "cli":
         return AzureCliCredential()
     if auth == "msi":
@@ -65,6 +76,23 @@ def make_credential(auth: str, cloud: str) -> Any:
             raise InputError("AZURE_ACCESS_TOKEN", None, "--auth token needs a bearer token in AZURE_ACCESS_TOKEN")
         return StaticToken(token)
     return DefaultAzureCredential(authority=authority)
+
+
+SIGN_IN_HINT = (
+    "sign in with `az login` and --auth cli, give a service principal or federated token in AZURE_CLIENT_ID, "
+    "AZURE_TENANT_ID and AZURE_CLIENT_SECRET or AZURE_FEDERATED_TOKEN_FILE (--auth env or workload-identity), "
+    "or a bearer token in AZURE_ACCESS_TOKEN (--auth token)"
+)
+
+
+def _sign_in(credential: Any, endpoint: str) -> None:
+    """A token for the ARM audience before anything is queried: without one, every query would fail and
+    the scan would end incomplete (exit 3) instead of saying that nobody is signed in (exit 2)."""
+    try:
+        credential.get_token(f"{endpoint}/.default")
+    except ClientAuthenticationError as exc:
+        reason = str(exc.message or exc).strip().splitlines()[0][:300]
+        raise InputError("--auth", None, f"cannot sign in to Azure ({reason}): {SIGN_IN_HINT}") from exc
 
 
 @dataclass
@@ -93,6 +121,7 @@ def collect_snapshot(
     scope = config.model.scope
     if not scope.subscriptions and not scope.management_groups:
         raise config.error(("scope",), "collection needs scope.subscriptions or scope.management_groups")
+    _sign_in(credential, options.arm_endpoint)
     common = {"verify": options.verify, "timeout": options.timeout, "retries": options.retries, "progress": progress}
     graph = ResourceGraph(credential, options.arm_endpoint, **common)
     types = list(plan.types)
@@ -109,7 +138,14 @@ def collect_snapshot(
     containers = graph.query("resourcecontainers", kql("resourcecontainers"), subs, groups)
     arm = Arm(credential, options.arm_endpoint, concurrency=options.concurrency, **common)
     children = arm.collect(resources.rows, plan.reads)
-    in_scope = sorted({r["subscriptionId"] for r in containers.rows if r.get("subscriptionId")} or subs)
+    visible = {str(r["subscriptionId"]) for r in containers.rows if r.get("subscriptionId")}
+    if subs and not visible and not containers.errors and not resources.rows:
+        raise config.error(
+            ("scope", "subscriptions"),
+            "the signed-in identity sees none of these subscriptions (Resource Graph returned nothing): grant it "
+            "Reader or examples/azure/drready-reader-role.json on them, or sign in as the identity that has it",
+        )
+    in_scope = sorted(visible or subs)
     locations, location_errors = arm.locations(in_scope[0]) if in_scope else ([], [])
     return Snapshot(
         resources=resources.rows,
