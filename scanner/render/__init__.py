@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import html
 import re
+import traceback
 from collections import Counter, defaultdict
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import jinja2
 
 from scanner.assets import asset_dir
 from scanner.durations import format_minutes
+from scanner.errors import InputError
 from scanner.files import canonical_json
 from scanner.results import SEVERITY_RANK, is_gap
 
@@ -181,8 +183,23 @@ def _finalize(context: jinja2.runtime.Context, value: Any) -> Any:
     return value
 
 
+class _Templates(jinja2.Environment):
+    """Jinja2 whose template errors (syntax, an undefined field in a --templates folder) are input errors
+    naming the template file and line, not tracebacks."""
+
+    def handle_exception(self, source: str | None = None) -> NoReturn:
+        try:
+            super().handle_exception(source)
+        except jinja2.TemplateSyntaxError as exc:
+            raise InputError(exc.filename or exc.name or "template", exc.lineno, f"template: {exc.message}") from exc
+        except jinja2.TemplateError as exc:
+            frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith(".j2")]
+            where = (frames[-1].filename, frames[-1].lineno) if frames else ("template", None)
+            raise InputError(where[0], where[1], f"template: {exc}") from exc
+
+
 def _environment(templates: Path) -> jinja2.Environment:
-    env = jinja2.Environment(
+    env = _Templates(
         loader=jinja2.FileSystemLoader(str(templates)),
         autoescape=lambda name: bool(name and name.endswith(".html.j2")),
         finalize=_finalize,
