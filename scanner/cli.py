@@ -39,6 +39,7 @@ from scanner.options import (
 from scanner.outputs import output_set
 from scanner.pipeline import collect, demo_paths, evaluate, load_inputs, policies_from
 from scanner.plans import read_terraform, read_whatif
+from scanner.regions import RegionTable
 from scanner.render import (
     FILE_NAMES,
     parse_formats,
@@ -52,7 +53,8 @@ from scanner.render import (
 from scanner.render.sarif import to_sarif
 from scanner.render.terminal import print_summary, progress_reporter
 from scanner.results import diff_results, exit_code, load_result
-from scanner.snapshot import Snapshot, save_snapshot
+from scanner.snapshot import Snapshot, load_snapshot, save_snapshot
+from scanner.starter import scope_config, starter_yaml
 
 
 @click.group(epilog=SCAN_CODES + "\n(for scan, evaluate and report; each command's --help lists its own)")
@@ -256,6 +258,43 @@ def trend(**o: Any) -> None:
     with output_set(o["out_dir"]) as stage:
         render_trend(results, stage)
     click.echo(f"trend: {o['out_dir'] / 'trend.html'} ({len(results)} results)")
+
+
+@main.command(epilog=PLAIN_CODES)
+@options(
+    path_option("--snapshot", "snapshot_path", "Propose stamps from this snapshot."),
+    click.option("--subscription", "subscriptions", multiple=True, help="Or collect these subscriptions (read-only)."),
+    path_option("--out", "out_file", "Where to write it.", default=Path("drready.yaml"), show_default=True),
+    click.option("--force", is_flag=True, help="Overwrite an existing file."),
+)
+@options(POLICIES, COLLECTION, VERBOSITY)
+@guarded
+def init(**o: Any) -> None:
+    """Write a starter drready.yaml: stamps proposed from workload tags or resource-group names, kinds from
+    resource types, regions from where resources are, targets by tier, every choice commented."""
+    out = o["out_file"]
+    if out.exists() and not o["force"]:
+        raise InputError(str(out), None, "already exists; pass --force to overwrite it")
+    policies = policies_from(o["policies_dir"])
+    if o["snapshot_path"]:
+        snapshot, source = load_snapshot(o["snapshot_path"]), f"the snapshot {o['snapshot_path']}"
+    elif o["subscriptions"]:
+        config = scope_config(list(o["subscriptions"]))
+        options = CollectOptions(o["cloud"], o["endpoint"], o["ca_bundle"] or True, o["timeout"])
+        with progress_reporter(o["quiet"], o["verbose"], "collecting") as report:
+            snapshot = collect(config, policies, o["auth"], options, report, declared=False)
+        source = f"subscription(s) {', '.join(o['subscriptions'])}"
+    else:
+        raise click.UsageError("give --snapshot or --subscription")
+    if not snapshot.resources:
+        raise InputError(source, None, "holds no resource of a type drready judges: no stamp to propose")
+    text, count = starter_yaml(snapshot.resources, RegionTable.of(policies, snapshot.locations), snapshot.scope, source)
+    write_atomic(out, text)
+    load_config(out)  # what was written must read back as a valid drready.yaml
+    click.echo(
+        f"drready.yaml: {out} ({count} stamps proposed from {len(snapshot.resources)} resources); check each "
+        "choice, then run drready scan"
+    )
 
 
 @main.group()

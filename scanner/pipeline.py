@@ -65,12 +65,18 @@ def policies_from(policies_dir: str | Path | None) -> Policies:
 
 
 def collect(
-    config: Config, policies: Policies, auth: str, options: CollectOptions, progress: Callable[[str], None]
+    config: Config,
+    policies: Policies,
+    auth: str,
+    options: CollectOptions,
+    progress: Callable[[str], None],
+    declared: bool = True,
 ) -> Snapshot:
     """The collect step: a read-only snapshot of the estate in drready.yaml's scope, with the declared
     evidence its files name, so that the snapshot alone is enough to evaluate."""
     snapshot = collect_snapshot(config, policies.collection, make_credential(auth, options.cloud), options, progress)
-    snapshot.declared = load_declared(config)
+    if declared:
+        snapshot.declared = load_declared(config)
     return snapshot
 
 
