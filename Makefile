@@ -21,8 +21,8 @@ demo: $(BIN)/drready
 	$(BIN)/drready scan --demo --out out/demo --fail-on none
 
 lint: $(BIN)/drready
-	$(BIN)/ruff check scanner tests examples benchmarks
-	$(BIN)/ruff format --check scanner tests examples benchmarks
+	$(BIN)/ruff check scanner tests examples benchmarks action
+	$(BIN)/ruff format --check scanner tests examples benchmarks action
 
 rego-test:
 ifeq ($(OPA),)
