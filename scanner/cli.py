@@ -106,8 +106,9 @@ def _engine(o: dict[str, Any]) -> dict[str, Any]:
 
 def _write_reports(result: dict[str, Any], o: dict[str, Any], snapshot: Snapshot | None = None) -> None:
     chosen = _formats(o["formats"])
-    with output_set(o["out_dir"]) as stage:
-        render(result, chosen, stage, o["templates"])
+    with output_set(o["out_dir"]) as stage, progress_reporter(o["quiet"], o["verbose"], "writing") as report:
+        render(result, chosen, stage, o["templates"], report)
+        report(f"render: {len(chosen)}/{len(chosen)} formats")
         if snapshot is not None:
             save_snapshot(snapshot, stage / "snapshot.json")
     for fmt in chosen:

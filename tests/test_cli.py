@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -273,3 +274,39 @@ def test_scan_reports_evaluation_progress_unless_quiet(tmp_path: Path) -> None:
     assert [line for line in verbose.stderr.splitlines() if "evaluate:" in line][-1] == "drready: evaluate: 6/6 stamps"
     assert len([line for line in verbose.stderr.splitlines() if "evaluate:" in line]) == 6
     assert run_cli("scan", "--demo", "--out", str(tmp_path / "q"), "-q").stderr == ""
+
+
+@pytest.mark.parametrize(
+    "command", ["scan", "collect", "evaluate", "report", "runbook", "diff", "gate", "trend", "init", "policies list"]
+)
+def test_every_command_has_quiet_verbose_and_help(command: str) -> None:
+    text = run_cli(*command.split(), "--help").output
+    assert "-q, --quiet" in text and "-v, --verbose" in text
+    assert run_cli("-V").output.startswith("drready, version ")
+
+
+def test_a_terminal_gets_progress_bars_with_totals_and_a_headline(tmp_path: Path) -> None:
+    """Under a pseudo-terminal, as a person at a shell runs it."""
+    import pty
+    import subprocess
+    import sys
+
+    command = [str(Path(sys.executable).parent / "drready"), "scan", "--demo", "--out", str(tmp_path / "out"),
+               "--format", "html,md,xlsx"]  # fmt: skip
+    leader, follower = pty.openpty()
+    run = subprocess.Popen(command, stdin=follower, stdout=follower, stderr=follower, env={**os.environ,
+                           "COLUMNS": "160", "TERM": "xterm"}, close_fds=True)  # fmt: skip
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            data = os.read(leader, 65536)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    run.wait(timeout=300)
+    text = b"".join(chunks).decode("utf-8", "replace")
+    assert "evaluate: 6/6 stamps" in text and "6/6" in text and "render: 3/3 formats" in text
+    assert "stamps ready;" in text and "open gaps" in text

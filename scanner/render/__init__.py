@@ -6,6 +6,7 @@ import html
 import re
 import traceback
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NoReturn
@@ -39,7 +40,13 @@ def parse_formats(text: str) -> list[str]:
     return sorted(set(formats), key=FORMATS.index)
 
 
-def render(result: dict[str, Any], formats: list[str], out_dir: Path, templates: Path | None = None) -> list[Path]:
+def render(
+    result: dict[str, Any],
+    formats: list[str],
+    out_dir: Path,
+    templates: Path | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> list[Path]:
     """Write each format into out_dir (a staging folder); return the files written."""
     from scanner.render import junit, sarif, tables
 
@@ -47,7 +54,9 @@ def render(result: dict[str, Any], formats: list[str], out_dir: Path, templates:
     view = view_model(result)
     table_frames = tables.frames(result) if {"csv", "xlsx"} & set(formats) else {}
     written = []
-    for fmt in formats:
+    for done, fmt in enumerate(formats):
+        if progress:
+            progress(f"render: {done}/{len(formats)} formats ({fmt})")
         path = out_dir / FILE_NAMES[fmt]
         if fmt == "json":
             path.write_text(canonical_json(result), encoding="utf-8")

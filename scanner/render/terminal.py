@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -9,6 +10,15 @@ from typing import Any
 import click
 from rich.console import Console
 from rich.markup import escape
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 
 from scanner.durations import format_minutes
@@ -16,17 +26,21 @@ from scanner.durations import format_minutes
 VERDICT_STYLE = {"ready": "green", "at_risk": "yellow", "not_ready": "red", "unknown": "bright_black"}
 
 
+_COUNT = re.compile(r"(\d+)/(\d+)")
+
+
 @contextmanager
 def progress_reporter(quiet: bool, verbose: bool, activity: str) -> Iterator[Callable[[str], None]]:
-    """rich progress on a terminal; plain log lines in CI (the first and last of each kind, every one
-    with -v); nothing with -q."""
+    """rich progress bars on a terminal, one per kind of message ("evaluate: 3/6 stamps" gives a bar of
+    6; a message without a total a spinner); plain log lines in CI (the first and last of each kind,
+    every one with -v); nothing with -q."""
     if quiet:
         yield lambda _message: None
         return
     console = Console(stderr=True)
     if console.is_terminal:
-        with console.status(activity) as status:
-            yield lambda message: status.update(f"{activity}: {message}")
+        with _bars(console, activity) as report:
+            yield report
         return
     first: dict[str, str] = {}
     last: dict[str, str] = {}
@@ -42,6 +56,49 @@ def progress_reporter(quiet: bool, verbose: bool, activity: str) -> Iterator[Cal
     for key, message in last.items():
         if not verbose and message != first[key]:
             click.echo(f"drready: {message}", err=True)
+
+
+@contextmanager
+def _bars(console: Console, activity: str) -> Iterator[Callable[[str], None]]:
+    columns = (
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=console, transient=False) as progress:
+        tasks: dict[str, TaskID] = {}
+
+        def report(message: str) -> None:
+            key = message.split(":", 1)[0]
+            count = _COUNT.search(message)
+            total = int(count.group(2)) if count else None
+            if key not in tasks:
+                tasks[key] = progress.add_task(f"{activity}: {message}", total=total)
+            progress.update(tasks[key], description=message, total=total, completed=int(count.group(1)) if count else 0)
+
+        yield report
+        for task in tasks.values():  # a kind without a total ends as a finished bar, not a spinning one
+            progress.update(task, total=progress.tasks[task].total or 1, completed=progress.tasks[task].total or 1)
+
+
+def headline(result: dict[str, Any]) -> str:
+    """One line: how many stamps are ready, the open gaps, and the stamp furthest from its RTO."""
+    stamps = result["stamps"]
+    ready = sum(1 for s in stamps if s["verdict"] == "ready")
+    gaps = [f for f in result["findings"] if f["status"] == "fail" and not f["waiver"]]
+    critical = sum(1 for f in gaps if f["severity"] == "critical")
+    unknown = sum(s["counts"]["unknown"] for s in stamps)
+    missed = [s for s in stamps if ((s.get("recovery") or {}).get("meets") or {}).get("rto") is False]
+    text = f"{ready} of {len(stamps)} stamps ready; {len(gaps)} open gaps ({critical} critical); {unknown} unknown"
+    if missed:
+        worst = missed[0]
+        achieved = worst["recovery"]["achieved"]["rto_minutes"]
+        target = worst["targets"]["rto_minutes"]
+        text += f"; {len(missed)} miss their RTO (first: {worst['name']}, {format_minutes(achieved)}"
+        text += f" for a {format_minutes(target)} target)"
+    return text
 
 
 def print_summary(result: dict[str, Any]) -> None:
@@ -69,6 +126,7 @@ def print_summary(result: dict[str, Any]) -> None:
             escape(f"{worst['severity']} {worst['control']} {worst['resource_name']}") if worst else "-",
         )
     console.print(table, markup=True, highlight=False)
+    console.print(escape(headline(result)), markup=False, highlight=False)
 
 
 def _against(achieved: Any, target: Any) -> str:
