@@ -24,7 +24,7 @@ from scanner.collect.declared import load_declared, stamp_declared
 from scanner.config import Config, load_config
 from scanner.engine import make_engine
 from scanner.engine.projection import Projection
-from scanner.recovery import Capabilities, analyse, load_capabilities, recovery_findings
+from scanner.recovery import Capabilities, analyse, fix_first, load_capabilities, recovery_findings
 from scanner.regions import RegionTable, norm_region
 from scanner.results import SCHEMA, StampSummary, apply_waivers, findings_for_stamp, sort_findings
 from scanner.snapshot import Snapshot, load_snapshot
@@ -229,7 +229,8 @@ def evaluate(
         in_rego = [c for c in controls if c.in_rego]
         doc = policy_input(stamp, inputs, now.date())
         found = findings_for_stamp(stamp, in_rego, run(in_rego, doc), inputs.snapshot.errors)
-        recovery = analyse(doc["stamp"], stamp.resources, found, doc["declared"], inputs.capabilities, controls)
+        args = (doc["stamp"], stamp.resources, found, doc["declared"], inputs.capabilities, controls)
+        recovery = analyse(*args) | fix_first(*args)
         found += recovery_findings(doc["stamp"], recovery, found, inputs.policies, stamp.resources)
         if progress:
             with counting:
@@ -240,6 +241,12 @@ def evaluate(
         summaries = list(pool.map(assess, stamps))
     findings = [f for summary in summaries for f in summary.findings]
     waivers = apply_waivers(findings, inputs.config.waivers, now.date())
+    waived = {(f.stamp, f.control, f.resource) for f in findings if f.waiver is not None}
+    for summary in summaries:  # a waived gap is no fix to make
+        fixes = summary.recovery["fixes"]
+        summary.recovery["fixes"] = [
+            e for e in fixes if (summary.stamp.name, e["control"], e["resource"]) not in waived
+        ]
     return {
         "schema": SCHEMA,
         "generated_at": now.strftime("%Y-%m-%dT%H:%M:%SZ"),

@@ -9,7 +9,7 @@ assumed, always labelled), overridable in drready.yaml; a fresh drill record ove
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import networkx as nx
@@ -294,6 +294,76 @@ def analyse(
         "steps": [_step_json(graph, n) for n in ordered(graph) if n != "restored"],
         "edges": sorted([u, v] for u, v in graph.edges if v != "restored"),
     }
+
+
+def fix_first(
+    stamp: dict[str, Any],
+    resources: list[dict[str, Any]],
+    findings: list[Finding],
+    declared: dict[str, Any],
+    caps: Capabilities,
+    controls: list[Control],
+) -> dict[str, Any]:
+    """What fixing the stamp's gaps does to its estimated RPO and RTO, from the recovery graph re-built
+    with gaps fixed: all of them (`if_fixed`), each alone (`alone`), and all but each one (a gap whose
+    fix the best figures need is `needed`). Fixes are ranked needed first, then by what each alone
+    gains, then by severity. Only gaps of controls with a recovery step can move the figures; the rest
+    are listed after them by severity. Findings derived from the graph (a missed target) are symptoms,
+    not fixes, and are left out."""
+    by_id = {c.id: c for c in controls}
+    gaps = [f for f in findings if f.status == "fail" and by_id.get(f.control) and by_id[f.control].in_rego]
+    movers = [i for i, f in enumerate(gaps) if by_id[f.control].recovery]
+
+    def figures(fixed: set[int]) -> tuple[Figure, Figure]:
+        fixed_ids = {id(gaps[i]) for i in fixed}
+        changed = [_fixed(f, by_id[f.control]) if id(f) in fixed_ids else f for f in findings]
+        graph = build_graph(stamp, resources, changed, declared, caps, controls)
+        return critical_path(graph)[0], worst_rpo(graph)[0]
+
+    now, best = figures(set()), figures(set(movers))
+    entries = []
+    for i, f in enumerate(gaps):
+        alone = figures({i}) if i in movers and best != now else now
+        needed = i in movers and best != now and _key(figures(set(movers) - {i})) > _key(best)
+        entries.append(
+            {
+                "control": f.control,
+                "resource": f.resource,
+                "resource_name": f.resource_name,
+                "severity": f.severity,
+                "title": f.title,
+                "alone": {"rto_minutes": alone[0], "rpo_minutes": alone[1]},
+                "needed": needed,
+                "moves_figures": i in movers,
+                "_order": (not needed, _key(alone), SEVERITY_ORDER[f.severity], f.control, f.resource_name),
+            }
+        )
+    entries.sort(key=lambda e: e.pop("_order"))
+    targets = stamp["targets"]
+    meets = {"rto": _meets(best[0], targets["rto_minutes"]), "rpo": _meets(best[1], targets["rpo_minutes"])}
+    return {"fixes": entries, "if_fixed": {"rto_minutes": best[0], "rpo_minutes": best[1], "meets": meets}}
+
+
+SEVERITY_ORDER = {"critical": 0, "high": 1, "medium": 2, "low": 3, "info": 4}
+
+
+def _key(figures: tuple[Figure, Figure]) -> tuple[tuple[int, int], tuple[int, int]]:
+    """Worse RTO first, then worse RPO: larger is worse."""
+    return _rank(figures[0]), _rank(figures[1])
+
+
+def _fixed(finding: Finding, control: Control) -> Finding:
+    """The finding as if its gap were fixed: passing, with the mechanism a pass gives."""
+    rec = control.recovery
+    if rec is None:
+        return replace(finding, status="pass")
+    if isinstance(rec.mechanism, dict):
+        mechanism = rec.mechanism.get("pass")
+    elif rec.mechanism == "finding":
+        mechanism = control.mechanism
+    else:
+        mechanism = rec.mechanism
+    return replace(finding, status="pass", mechanism=mechanism)
 
 
 def _achieved(estimate: dict[str, Any], drill: dict[str, Any] | None) -> dict[str, Any]:

@@ -113,8 +113,32 @@ class Achieved(_Open):
     measured: dict[StrictStr, Any] | None = None
 
 
+class FigurePair(_Open):
+    rto_minutes: Figure
+    rpo_minutes: Figure
+
+
+class Fix(_Open):
+    """One open gap and what fixing it does to the stamp's estimated figures (scanner/recovery.py)."""
+
+    control: StrictStr
+    resource: StrictStr
+    resource_name: StrictStr
+    severity: Severity
+    title: StrictStr
+    alone: FigurePair
+    needed: StrictBool
+    moves_figures: StrictBool
+
+
+class IfFixed(FigurePair):
+    meets: dict[Literal["rpo", "rto"], StrictBool | None]
+
+
 class Recovery(_Open):
     steps: list[Step]
+    fixes: list[Fix] = []
+    if_fixed: IfFixed | None = None
     edges: list[Annotated[list[StrictStr], Field(min_length=2, max_length=2)]] = []
     estimate: Estimate
     achieved: Achieved

@@ -269,7 +269,12 @@ def test_policies_doc_writes_the_catalogue_from_metadata(tmp_path: Path) -> None
 
 def test_scan_reports_evaluation_progress_unless_quiet(tmp_path: Path) -> None:
     result = run_cli("scan", "--demo", "--out", str(tmp_path / "out"))
-    assert result.stderr.splitlines() == ["drready: evaluate: 1/6 stamps", "drready: evaluate: 6/6 stamps"]
+    assert result.stderr.splitlines() == [
+        "drready: evaluate: 1/6 stamps",
+        "drready: evaluate: 6/6 stamps",
+        "drready: render: 0/3 formats (html)",
+        "drready: render: 3/3 formats",
+    ]
     verbose = run_cli("scan", "--demo", "--out", str(tmp_path / "v"), "-v")
     assert [line for line in verbose.stderr.splitlines() if "evaluate:" in line][-1] == "drready: evaluate: 6/6 stamps"
     assert len([line for line in verbose.stderr.splitlines() if "evaluate:" in line]) == 6

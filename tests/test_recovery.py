@@ -241,3 +241,45 @@ def test_runbook_for_an_unknown_stamp_is_a_usage_error() -> None:
 
 def test_capabilities_type_is_what_the_graph_reads() -> None:
     assert isinstance(CAPS, Capabilities) and CAPS.figure("no-such")["basis"] == "unknown"
+
+
+def test_fix_first_puts_the_fix_that_moves_the_figures_first() -> None:
+    """On the demo the storefront UI storage account comes first: alone it takes RTO and RPO from
+    unbounded to figures; the NSG rule that outranks it by severity order moves nothing."""
+    storefront = recovery("storefront")
+    first = storefront["fixes"][0]
+    assert (first["control"], first["resource_name"]) == ("DR-WEB-01", "stnwstorefrontuicus")
+    assert first["needed"] and isinstance(first["alone"]["rto_minutes"], int) and first["alone"]["rpo_minutes"] == 15
+    assert storefront["estimate"]["rto_minutes"] == UNBOUNDED
+    nsg = next(f for f in storefront["fixes"] if f["control"] == "DR-NET-01")
+    assert not nsg["moves_figures"] and nsg["alone"] == {"rto_minutes": UNBOUNDED, "rpo_minutes": UNBOUNDED}
+    assert all(f["control"] != "DR-TGT-01" for s in demo_result()["stamps"] for f in s["recovery"]["fixes"])
+
+
+def test_if_fixed_says_which_stamps_their_fixes_bring_within_target() -> None:
+    batch = recovery("batch")
+    assert batch["if_fixed"]["meets"] == {"rto": True, "rpo": True}
+    assert [f["resource_name"] for f in batch["fixes"] if f["needed"]] == ["psql-batch-airflow-cus"]
+    orders = recovery("orders")
+    assert orders["if_fixed"]["meets"]["rpo"] is False  # AKS backup's 36 h RPO stays beyond 15m: fixes can't
+    from scanner.render import headline_text
+
+    assert headline_text(demo_result()).startswith("1 of 6 stamps meet their RPO and RTO targets; ")
+
+
+def test_a_waived_gap_is_no_fix(tmp_path: Path) -> None:
+    config = tmp_path / "drready.yaml"
+    text = (DEMO / "drready.yaml").read_text().replace("waivers: []", "")
+    text += (
+        "waivers:\n  - control: DR-K8S-05\n    resource: " + next(
+            r["id"] for r in json.loads((DEMO / "snapshot.json").read_text())["resources"]
+            if r["name"] == "psql-batch-airflow-cus"
+        ) + "\n    reason: accepted\n    owner: ops\n    expires: 2099-01-01\n"
+    )  # fmt: skip
+    config.write_text(text)
+    for f in DEMO.glob("*.yaml"):
+        if f.name != "drready.yaml":
+            (tmp_path / f.name).write_text(f.read_text())
+    result = evaluate(load_inputs(config, DEMO / "snapshot.json", None), "embedded")
+    batch = next(s for s in result["stamps"] if s["name"] == "batch")["recovery"]
+    assert "psql-batch-airflow-cus" not in [f["resource_name"] for f in batch["fixes"]]

@@ -209,8 +209,9 @@ def test_markdown_summary_fits_a_pr_comment_and_says_what_was_left_out(out: Path
         template | {"resource": f"/r/{i}", "resource_name": f"res{i}", "message": "m" * 300} for i in range(2000)
     ]
     text = pr_summary(_environment(asset_dir("reports")), big, view_model(big))
-    assert len(text) < PR_COMMENT_LIMIT
-    assert "more gap(s) left out to fit a pull-request comment" in text
+    assert len(text) < 12_000 and "2049 more gap(s) in the full report" in text
+    assert len(pr_summary(_environment(asset_dir("reports")), big, view_model(big), limit=3000)) < 3000
+    assert len(summary) < 10_000 and summary.index("**Fix first**") < summary.index("| Severity |")
 
 
 def test_html_stays_small_for_100k_passing_resources(out: Path, tmp_path: Path) -> None:

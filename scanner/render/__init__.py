@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import os
 import re
 import traceback
 from collections import Counter, defaultdict
@@ -87,18 +88,35 @@ def _generated_at(result: dict[str, Any]) -> datetime | None:
 
 
 PR_COMMENT_LIMIT = 65_000  # GitHub rejects comments over 65,536 characters
+SUMMARY_GAPS = 12  # gap rows in summary.md; the full report has every one
+
+
+def report_url() -> str | None:
+    """Where the full report is: DRREADY_REPORT_URL, else the CI run whose artifacts hold it (GitHub
+    Actions or Azure DevOps)."""
+    env = os.environ
+    if env.get("DRREADY_REPORT_URL"):
+        return env["DRREADY_REPORT_URL"]
+    if env.get("GITHUB_RUN_ID") and env.get("GITHUB_REPOSITORY"):
+        server = env.get("GITHUB_SERVER_URL", "https://github.com")
+        return f"{server}/{env['GITHUB_REPOSITORY']}/actions/runs/{env['GITHUB_RUN_ID']}"
+    if env.get("SYSTEM_COLLECTIONURI") and env.get("SYSTEM_TEAMPROJECT") and env.get("BUILD_BUILDID"):
+        return f"{env['SYSTEM_COLLECTIONURI']}{env['SYSTEM_TEAMPROJECT']}/_build/results?buildId={env['BUILD_BUILDID']}"
+    return None
 
 
 def pr_summary(
     env: jinja2.Environment, result: dict[str, Any], view: dict[str, Any], limit: int = PR_COMMENT_LIMIT
 ) -> str:
-    """The short Markdown summary for a pull-request comment: always under the limit. Gap rows are
-    dropped from the end first, and the summary says how many were left out."""
+    """The short Markdown summary for a pull-request comment: the stamps, the fixes to make first, the
+    SUMMARY_GAPS worst gaps and where the full report is; always under the limit (gap rows are dropped
+    from the end first, and the summary says how many were left out)."""
     template = env.get_template("summary.md.j2")
     gaps = view["gaps"]
-    keep = len(gaps)
+    keep = min(len(gaps), SUMMARY_GAPS)
+    link = report_url()
     while True:
-        text = template.render(r=result, v=view, gaps=gaps[:keep], left_out=len(gaps) - keep)
+        text = template.render(r=result, v=view, gaps=gaps[:keep], left_out=len(gaps) - keep, report_url=link)
         if len(text) < limit or keep == 0:
             return text if len(text) < limit else text[: limit - 200] + "\n\n(truncated)\n"
         keep = max(0, keep - max(1, (len(text) - limit) // 150 + 1))
@@ -218,6 +236,7 @@ def _environment(templates: Path) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["md"] = md_escape
+    env.filters["safe_link"] = md_link
     env.filters["md_code"] = md_code
     env.filters["path_text"] = path_text
     env.filters["duration"] = format_minutes
@@ -242,6 +261,14 @@ def md_escape(value: Any) -> MdSafe:
     for plain, entity in _AUTOLINKS:
         text = text.replace(plain, entity)
     return MdSafe(text)
+
+
+def md_link(url: Any) -> MdSafe:
+    """A link drready made itself (the CI run's URL): kept a link when it is a plain http(s) URL."""
+    text = str(url)
+    if re.fullmatch(r"https?://[^\s<>()\[\]`|]+", text):
+        return MdSafe(f"<{text}>")
+    return md_escape(text)
 
 
 def md_code(value: Any) -> MdSafe:
@@ -270,10 +297,12 @@ def view_model(result: dict[str, Any]) -> dict[str, Any]:
     stamps = []
     for s in result["stamps"]:
         groups = by_stamp[s["name"]]
+        fixes = [f | {"stamp": s["name"], "effect": fix_effect(s, f)} for f in s["recovery"].get("fixes") or []]
         stamps.append(
             s
             | {
-                "gap_groups": _by_control(groups["gaps"], controls),
+                "fixes": [f for f in fixes if f["effect"]],
+                "gap_groups": _by_control(groups["gaps"], controls, fixes),
                 "unknown": groups["unknown"],
                 "waived": groups["waived"],
                 "passed": Counter(f["control"] for f in groups["pass"]),
@@ -281,11 +310,15 @@ def view_model(result: dict[str, Any]) -> dict[str, Any]:
             }
         )
     gaps = [f for f in result["findings"] if is_gap(f)]
+    fix_first = sorted(
+        (f for s in stamps for f in s["fixes"]), key=lambda f: (not f["needed"], SEVERITY_RANK[f["severity"]])
+    )
     return {
+        "headline": headline_text(result),
+        "fix_first": fix_first,
         "chart": chart_rows(result),
         "gaps": sorted(gaps, key=lambda f: (SEVERITY_RANK[f["severity"]], f["stamp"], f["control"], f["resource"])),
         "stamps": stamps,
-        "worst": sorted(gaps, key=lambda f: (SEVERITY_RANK[f["severity"]], f["stamp"], f["control"]))[:10],
         "gap_count": len(gaps),
         "unknown_count": sum(1 for f in result["findings"] if f["status"] == "unknown" and not f["waiver"]),
         "waived_count": sum(1 for f in result["findings"] if f["waiver"]),
@@ -315,11 +348,57 @@ def chart_rows(result: dict[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
-def _by_control(findings: list[dict[str, Any]], controls: dict[str, Any]) -> list[dict[str, Any]]:
+def fix_effect(stamp: dict[str, Any], fix: dict[str, Any]) -> str:
+    """What a fix does to the stamp's estimated figures, in words ("RTO unbounded → 1h37m"), or "" when
+    it moves neither alone nor is needed for the best the stamp can reach."""
+    estimate = stamp["recovery"]["estimate"]
+    moved = []
+    for key in ("rto_minutes", "rpo_minutes"):
+        if fix["alone"][key] != estimate[key]:
+            moved.append(f"{key[:3].upper()} {format_minutes(estimate[key])} → {format_minutes(fix['alone'][key])}")
+    if moved:
+        return "alone: " + ", ".join(moved)
+    if fix["needed"]:
+        best = stamp["recovery"]["if_fixed"]
+        rto, rpo = format_minutes(best["rto_minutes"]), format_minutes(best["rpo_minutes"])
+        return f"needed, with the other needed fixes, for RTO {rto} and RPO {rpo}"
+    return ""
+
+
+def headline_text(result: dict[str, Any]) -> str:
+    """'2 of 6 stamps meet their targets; 4 fixes would bring 3 more within target'."""
+    stamps = result["stamps"]
+    meeting = [s for s in stamps if all((s["recovery"].get("meets") or {}).get(k) for k in ("rto", "rpo"))]
+    within = [
+        s
+        for s in stamps
+        if s not in meeting
+        and all(((s["recovery"].get("if_fixed") or {}).get("meets") or {}).get(k) for k in ("rto", "rpo"))
+    ]
+    needed = sum(1 for s in within for f in s["recovery"].get("fixes") or [] if f["needed"])
+    text = f"{len(meeting)} of {len(stamps)} stamps meet their RPO and RTO targets"
+    if within:
+        text += (
+            f"; {needed} fixes would bring {len(within)} more within target ({', '.join(s['name'] for s in within)})"
+        )
+    return text
+
+
+def _by_control(
+    findings: list[dict[str, Any]], controls: dict[str, Any], fixes: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """A stamp's gaps by control, in fix-first order (then by severity)."""
     grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for f in findings:
         grouped[f["control"]].append(f)
-    ordered = sorted(grouped, key=lambda cid: (min(SEVERITY_RANK[f["severity"]] for f in grouped[cid]), cid))
+    rank: dict[str, int] = {}
+    for i, fix in enumerate(fixes):
+        if fix["effect"]:
+            rank.setdefault(fix["control"], i)
+    ordered = sorted(
+        grouped,
+        key=lambda cid: (rank.get(cid, len(fixes)), min(SEVERITY_RANK[f["severity"]] for f in grouped[cid]), cid),
+    )
     return [
         {
             "control": controls.get(cid, {"id": cid, "title": cid, "related_resources": []}),
