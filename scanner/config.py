@@ -73,6 +73,7 @@ class Stamp(_Strict):
     name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
     kind: StampKind
     tier: Tier = "standard"
+    owner: str | None = Field(default=None, min_length=1)  # who fixes its gaps: a team, a person, an alias
     targets: Targets
     selector: Selector
     primary_region: RegionName | None = None

@@ -156,6 +156,7 @@ class Stamp(_Open):
     name: StrictStr
     kind: StrictStr
     tier: StrictStr
+    owner: StrictStr | None = None
     primary_region: StrictStr | None
     secondary_region: StrictStr | None
     targets: Targets

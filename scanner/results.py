@@ -345,6 +345,7 @@ class StampSummary:
             "name": s.name,
             "kind": s.stamp.kind,
             "tier": s.stamp.tier,
+            "owner": s.stamp.owner,
             "primary_region": s.primary_region,
             "secondary_region": s.secondary_region,
             "targets": {"rpo_minutes": s.stamp.targets.rpo, "rto_minutes": s.stamp.targets.rto},

@@ -194,15 +194,30 @@ def test_csv_and_xlsx_hold_the_findings_and_stamp_summary(out: Path) -> None:
     assert set(findings["stamp"]) == {s["name"] for s in result["stamps"]}
     stamps = pd.read_csv(out / "stamps.csv")
     assert list(stamps["stamp"]) == [s["name"] for s in result["stamps"]]
-    assert stamps.set_index("stamp").loc["assistant", "rto_achieved"] == "35"
+    assistant, storefront = stamps.set_index("stamp").loc["assistant"], stamps.set_index("stamp").loc["storefront"]
+    assert assistant["rto_achieved_minutes"] == 35 and pd.isna(assistant["rto_achieved_unbounded_or_unknown"])
+    assert (
+        pd.isna(storefront["rto_achieved_minutes"]) and storefront["rto_achieved_unbounded_or_unknown"] == "unbounded"
+    )
+    assert stamps["rto_achieved_minutes"].dropna().map(type).eq(float).all()  # numbers only
     sheets = pd.read_excel(out / "report.xlsx", sheet_name=None)
-    assert set(sheets) == {"Stamps", "Findings"} and len(sheets["Findings"]) == len(result["findings"])
+    assert list(sheets) == ["Stamps", "Fix first", "Findings"] and len(sheets["Findings"]) == len(result["findings"])
+    assert sheets["Fix first"].iloc[0]["resource_name"] == sheets["Fix first"].iloc[0]["resource_name"]
+    import openpyxl
+
+    book = openpyxl.load_workbook(out / "report.xlsx")
+    findings_sheet = book["Findings"]
+    widths = {c[0].value: findings_sheet.column_dimensions[c[0].column_letter].width for c in findings_sheet.columns}
+    assert widths["message"] >= 60 and widths["stamp"] < 30
+    message_col = [c[0].value for c in findings_sheet.columns].index("message") + 1
+    assert findings_sheet.cell(row=2, column=message_col).alignment.wrap_text
+    assert findings_sheet.conditional_formatting and "owner" in [c[0].value for c in findings_sheet.columns]
 
 
 def test_markdown_summary_fits_a_pr_comment_and_says_what_was_left_out(out: Path) -> None:
     result = result_of(out)
     summary = (out / "summary.md").read_text()
-    assert len(summary) < PR_COMMENT_LIMIT and "| storefront | **Not ready**" in summary
+    assert len(summary) < PR_COMMENT_LIMIT and "| storefront | web-platform | **Not ready**" in summary
     big = copy.deepcopy(result)
     template = next(f for f in big["findings"] if f["status"] == "fail")
     big["findings"] += [

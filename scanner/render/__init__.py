@@ -297,7 +297,10 @@ def view_model(result: dict[str, Any]) -> dict[str, Any]:
     stamps = []
     for s in result["stamps"]:
         groups = by_stamp[s["name"]]
-        fixes = [f | {"stamp": s["name"], "effect": fix_effect(s, f)} for f in s["recovery"].get("fixes") or []]
+        fixes = [
+            f | {"stamp": s["name"], "owner": s.get("owner"), "effect": fix_effect(s, f)}
+            for f in s["recovery"].get("fixes") or []
+        ]
         stamps.append(
             s
             | {

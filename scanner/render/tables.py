@@ -12,6 +12,7 @@ from xlsxwriter.worksheet import Worksheet
 
 FINDING_COLUMNS = [
     "stamp",
+    "owner",
     "control",
     "title",
     "severity",
@@ -28,6 +29,7 @@ FINDING_COLUMNS = [
 ]
 STAMP_COLUMNS = [
     "stamp",
+    "owner",
     "kind",
     "tier",
     "primary_region",
@@ -39,22 +41,40 @@ STAMP_COLUMNS = [
     "unknown",
     "not_applicable",
     "waived",
-    "rto_achieved",
-    "rto_target",
-    "rpo_achieved",
-    "rpo_target",
+    "rto_achieved_minutes",
+    "rto_achieved_unbounded_or_unknown",
+    "rto_target_minutes",
+    "rpo_achieved_minutes",
+    "rpo_achieved_unbounded_or_unknown",
+    "rpo_target_minutes",
+    "rto_if_fixed_minutes",
+    "rpo_if_fixed_minutes",
     "recovery_source",
     "rto_set_by",
+]
+FIX_COLUMNS = [
+    "rank",
+    "stamp",
+    "owner",
+    "control",
+    "title",
+    "severity",
+    "resource_name",
+    "effect",
+    "needed",
+    "resource",
 ]
 
 
 def findings_frame(result: dict[str, Any]) -> pd.DataFrame:
+    owners = {s["name"]: s.get("owner") for s in result["stamps"]}
     rows = []
     for f in result["findings"]:
         w = f["waiver"] or {}
         rows.append(
             {
                 **{k: f.get(k) for k in FINDING_COLUMNS if k in f},
+                "owner": owners.get(f["stamp"]),
                 "waived": bool(f["waiver"]),
                 "waiver_owner": w.get("owner"),
                 "waiver_expires": w.get("expires"),
@@ -72,6 +92,7 @@ def stamps_frame(result: dict[str, Any]) -> pd.DataFrame:
         rows.append(
             {
                 "stamp": s["name"],
+                "owner": s.get("owner"),
                 "kind": s["kind"],
                 "tier": s["tier"],
                 "primary_region": s["primary_region"],
@@ -79,10 +100,12 @@ def stamps_frame(result: dict[str, Any]) -> pd.DataFrame:
                 "verdict": s["verdict"],
                 "score": s["score"],
                 **{k: s["counts"][k] for k in ("pass", "fail", "unknown", "not_applicable", "waived")},
-                "rto_achieved": achieved.get("rto_minutes"),
-                "rto_target": s["targets"]["rto_minutes"],
-                "rpo_achieved": achieved.get("rpo_minutes"),
-                "rpo_target": s["targets"]["rpo_minutes"],
+                **_minutes("rto_achieved", achieved.get("rto_minutes")),
+                "rto_target_minutes": s["targets"]["rto_minutes"],
+                **_minutes("rpo_achieved", achieved.get("rpo_minutes")),
+                "rpo_target_minutes": s["targets"]["rpo_minutes"],
+                "rto_if_fixed_minutes": _number((rec.get("if_fixed") or {}).get("rto_minutes")),
+                "rpo_if_fixed_minutes": _number((rec.get("if_fixed") or {}).get("rpo_minutes")),
                 "recovery_source": achieved.get("source"),
                 "rto_set_by": " -> ".join(step["label"] for step in (rec.get("estimate") or {}).get("rto_path", [])),
             }
@@ -90,9 +113,28 @@ def stamps_frame(result: dict[str, Any]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=STAMP_COLUMNS)
 
 
+def _number(figure: Any) -> Any:
+    return figure if isinstance(figure, int) and not isinstance(figure, bool) else None
+
+
+def _minutes(prefix: str, figure: Any) -> dict[str, Any]:
+    """A figure as two columns, so that the minutes column holds numbers only: 35 -> (35, None);
+    'unbounded' -> (None, 'unbounded')."""
+    number = _number(figure)
+    return {f"{prefix}_minutes": number, f"{prefix}_unbounded_or_unknown": None if number is not None else figure}
+
+
+def fixes_frame(result: dict[str, Any]) -> pd.DataFrame:
+    """The fix-first list of the whole estate (as the HTML report orders it)."""
+    from scanner.render import view_model
+
+    rows = [{**{k: f.get(k) for k in FIX_COLUMNS}, "rank": i} for i, f in enumerate(view_model(result)["fix_first"], 1)]
+    return pd.DataFrame(rows, columns=FIX_COLUMNS)
+
+
 def frames(result: dict[str, Any]) -> dict[str, pd.DataFrame]:
-    """The two tables, built once for both CSV and XLSX, keyed by XLSX sheet name."""
-    return {"Stamps": stamps_frame(result), "Findings": findings_frame(result)}
+    """The tables, built once for both CSV and XLSX, keyed by XLSX sheet name."""
+    return {"Stamps": stamps_frame(result), "Fix first": fixes_frame(result), "Findings": findings_frame(result)}
 
 
 # A spreadsheet opening a CSV runs a cell that starts with one of these as a formula (OWASP, "CSV
@@ -128,20 +170,40 @@ XLSX_OPTIONS = {
 }
 
 
+WIDE = {"message": 80, "title": 40, "effect": 50, "resource": 60, "rto_set_by": 60, "waiver_reason": 40}
+SEVERITY_COLOURS = {"critical": "#F4B6B6", "high": "#F8D7A8", "medium": "#FBEFB0", "low": "#DDEBF7"}
+
+
 def write_xlsx(sheets: dict[str, pd.DataFrame], path: Path, created: datetime | None = None) -> None:
     """XlsxWriter row by row: pandas' to_excel and openpyxl took most of a minute for 100,000 findings.
-    The workbook's creation time is the result's generated_at, so that with SOURCE_DATE_EPOCH the file
-    is byte-identical across runs (XlsxWriter already fixes the zip entries' times)."""
+    Columns get widths from their content (long text wraps), severities their colour, every sheet a
+    frozen header and a filter. The workbook's creation time is the result's generated_at, so that with
+    SOURCE_DATE_EPOCH the file is byte-identical across runs (XlsxWriter already fixes the zip times)."""
     with xlsxwriter.Workbook(str(path), XLSX_OPTIONS) as book:
         book.set_properties({"created": created or datetime(1980, 1, 1, tzinfo=UTC)})
-        header = book.add_format({"bold": True})
+        header = book.add_format({"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#EEEEEE"})
+        wrap = book.add_format({"text_wrap": True, "valign": "top"})
+        colours = {k: book.add_format({"bg_color": v}) for k, v in SEVERITY_COLOURS.items()}
         for name, frame in sheets.items():
             sheet = book.add_worksheet(name)
+            for col, column in enumerate(frame.columns):
+                sheet.set_column(col, col, _width(frame[column], column), wrap if column in WIDE else None)
             sheet.write_row(0, 0, list(frame.columns), header)
             for i, row in enumerate(frame.astype(object).where(frame.notna(), None).itertuples(index=False), 1):
                 _write_cells(sheet, i, row)
             sheet.freeze_panes(1, 0)
             sheet.autofilter(0, 0, len(frame), len(frame.columns) - 1)
+            if "severity" in frame.columns and len(frame):
+                col = list(frame.columns).index("severity")
+                for severity, colour in colours.items():
+                    sheet.conditional_format(1, col, len(frame), col, {"type": "cell", "criteria": "==",
+                                             "value": f'"{severity}"', "format": colour})  # fmt: skip
+
+
+def _width(values: pd.Series, column: str) -> int:
+    """A column as wide as its header and typical content, long text capped (it wraps instead)."""
+    longest = int(values.fillna("").astype(str).str.len().quantile(0.9)) if len(values) else 0
+    return max(len(column) + 2, min(WIDE.get(column, 30), longest + 2))
 
 
 def _write_cells(sheet: Worksheet, row: int, values: tuple[Any, ...]) -> None:
