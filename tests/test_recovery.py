@@ -228,7 +228,8 @@ def test_runbook_for_each_demo_stamp_is_in_dependency_order(stamp: str, tmp_path
     text = out.read_text()
     rec = recovery(stamp)
     headings = [line.split(". ", 1)[1] for line in text.splitlines() if line.startswith("### ")]
-    assert headings == [s["label"] for s in rec["steps"]]
+    assert headings[0] == "Decide and communicate" and headings[-1] == "Declare the failover complete"
+    assert headings[1:-1] == [s["label"] for s in rec["steps"]]
     position = {s["id"]: i for i, s in enumerate(rec["steps"])}
     assert all(position[u] < position[v] for u, v in rec["edges"])
     assert "## Failback" in text and "Expected duration" in text and "Validate:" in text
@@ -283,3 +284,17 @@ def test_a_waived_gap_is_no_fix(tmp_path: Path) -> None:
     result = evaluate(load_inputs(config, DEMO / "snapshot.json", None), "embedded")
     batch = next(s for s in result["stamps"] if s["name"] == "batch")["recovery"]
     assert "psql-batch-airflow-cus" not in [f["resource_name"] for f in batch["fixes"]]
+
+
+def test_the_runbook_names_every_resource_warns_when_it_cannot_complete_and_ends_with_probes() -> None:
+    from scanner.render import render_runbook
+
+    orders = render_runbook(demo_result(), "orders")
+    assert "az cosmosdb failover-priority-change -n cosmos-catalog-cus -g rg-orders-cus --failover-policies " in orders
+    assert "eastus2=0 centralus=1" in orders and "<account>" not in orders and "<rg>" not in orders
+    assert orders.index("cannot be completed while centralus is down") < orders.index("## Failover")
+    assert orders.index("### 0. Decide and communicate") < orders.index("### 1. ")
+    assert "Declare the failover complete" in orders and "health-check path" in orders
+    assert orders.index("Declare the failover complete") < orders.index("## Failback")
+    assistant = render_runbook(demo_result(), "assistant")
+    assert "cannot be completed" not in assistant  # every step has a copy outside the primary region

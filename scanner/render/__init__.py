@@ -181,11 +181,34 @@ def render_runbook(result: dict[str, Any], stamp_name: str, templates: Path | No
         raise ValueError(f"no stamp named '{stamp_name}' (stamps: {names})")
     rec = stamp["recovery"]
     gaps = sorted(
-        (f for f in result["findings"] if f["stamp"] == stamp_name and is_gap(f)),
+        (f for f in result["findings"] if f["stamp"] == stamp_name and is_gap(f) and f["control"] != "DR-TGT-01"),
         key=lambda f: SEVERITY_RANK[f["severity"]],
     )
+    steps = [
+        st | {k: fill_names(st.get(k) or "", st, stamp) for k in ("do", "validate", "failback")} for st in rec["steps"]
+    ]
+    blocked = [st for st in steps if st["rto_minutes"] == "unbounded"]
     template = _environment(templates or asset_dir("reports")).get_template("runbook.md.j2")
-    return template.render(r=result, s=stamp, rec=rec, gaps=gaps, labels={st["id"]: st["label"] for st in rec["steps"]})
+    labels = {st["id"]: st["label"] for st in rec["steps"]}
+    return template.render(r=result, s=stamp, rec=rec, steps=steps, blocked=blocked, gaps=gaps, labels=labels)
+
+
+def fill_names(text: str, step: dict[str, Any], stamp: dict[str, Any]) -> str:
+    """A capability's instructions with the step's real names in place of <account>, <rg>, <secondary>
+    and the like, so no command in a runbook needs editing. A placeholder for a name drready cannot
+    know (the replica's, when the step covers several servers) stays, and says so by its form."""
+    ids = step.get("resource_ids") or []
+    values = {"<secondary>": stamp.get("secondary_region") or "", "<primary>": stamp.get("primary_region") or ""}
+    if len(ids) == 1:
+        rid, name = ids[0], step["resources"][0] if step.get("resources") else ids[0].rsplit("/", 1)[-1]
+        parts = rid.split("/")
+        group = parts[4] if len(parts) > 4 and parts[3].lower() == "resourcegroups" else ""
+        values |= {"<account>": name, "<rg>": group, "<server-id>": rid, "<service>": "blob"}
+        values["<new-server>"] = f"{name}-{stamp.get('secondary_region') or 'secondary'}"[:63]
+    for placeholder, value in values.items():
+        if value:
+            text = text.replace(placeholder, value)
+    return text
 
 
 def render_catalogue(controls: list[Any], templates: Path | None = None) -> str:
