@@ -166,6 +166,7 @@ class Control:
             "mechanism": self.mechanism,
             "related_resources": list(self.related_resources),
             "file": self.file,
+            "evaluated_by": self.evaluated_by,
         }
 
 

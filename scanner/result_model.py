@@ -34,6 +34,8 @@ class ControlEntry(_Open):
     scope: StrictStr = "resource"
     related_resources: list[StrictStr] = []
     file: StrictStr = ""
+    # rego, or recovery-targets / recovery-spof: findings drready derives from the recovery graph
+    evaluated_by: StrictStr = "rego"
 
 
 class Waiver(_Open):

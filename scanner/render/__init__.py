@@ -180,8 +180,9 @@ def render_runbook(result: dict[str, Any], stamp_name: str, templates: Path | No
         names = ", ".join(s["name"] for s in result["stamps"])
         raise ValueError(f"no stamp named '{stamp_name}' (stamps: {names})")
     rec = stamp["recovery"]
+    symptoms = {c["id"] for c in result["controls"] if c["evaluated_by"] == "recovery-targets"}  # a missed target
     gaps = sorted(
-        (f for f in result["findings"] if f["stamp"] == stamp_name and is_gap(f) and f["control"] != "DR-TGT-01"),
+        (f for f in result["findings"] if f["stamp"] == stamp_name and is_gap(f) and f["control"] not in symptoms),
         key=lambda f: SEVERITY_RANK[f["severity"]],
     )
     steps = [
