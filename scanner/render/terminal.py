@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -27,13 +28,15 @@ VERDICT_STYLE = {"ready": "green", "at_risk": "yellow", "not_ready": "red", "unk
 
 
 _COUNT = re.compile(r"(\d+)/(\d+)")
+HEARTBEAT_SECONDS = 10.0
 
 
 @contextmanager
 def progress_reporter(quiet: bool, verbose: bool, activity: str) -> Iterator[Callable[[str], None]]:
     """rich progress bars on a terminal, one per kind of message ("evaluate: 3/6 stamps" gives a bar of
-    6; a message without a total a spinner); plain log lines in CI (the first and last of each kind,
-    every one with -v); nothing with -q."""
+    6; a message without a total a spinner); plain log lines in CI (the last of each kind once done,
+    and one every HEARTBEAT_SECONDS while a kind runs long; every one with -v); nothing with -q.
+    A quick failure thus prints only its one error line."""
     if quiet:
         yield lambda _message: None
         return
@@ -42,19 +45,22 @@ def progress_reporter(quiet: bool, verbose: bool, activity: str) -> Iterator[Cal
         with _bars(console, activity) as report:
             yield report
         return
-    first: dict[str, str] = {}
+    printed: dict[str, float] = {}
     last: dict[str, str] = {}
 
     def log(message: str) -> None:
         key = message.split(":", 1)[0]
-        if verbose or key not in first:
+        now = time.monotonic()
+        printed.setdefault(key, now)
+        if verbose or now - printed[key] >= HEARTBEAT_SECONDS:
             click.echo(f"drready: {message}", err=True)
-            first.setdefault(key, message)
+            printed[key] = now
+            message = ""
         last[key] = message
 
     yield log
-    for key, message in last.items():
-        if not verbose and message != first[key]:
+    for message in last.values():  # reached only on success: an error stays the one line printed
+        if message:
             click.echo(f"drready: {message}", err=True)
 
 
