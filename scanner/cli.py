@@ -43,6 +43,7 @@ from scanner.regions import RegionTable
 from scanner.render import (
     FILE_NAMES,
     parse_formats,
+    pdf,
     render,
     render_catalogue,
     render_diff,
@@ -52,7 +53,7 @@ from scanner.render import (
 )
 from scanner.render.sarif import to_sarif
 from scanner.render.terminal import print_summary, progress_reporter
-from scanner.results import diff_results, exit_code, load_result
+from scanner.results import diff_results, exit_code, load_previous, load_result
 from scanner.snapshot import Snapshot, load_snapshot, save_snapshot
 from scanner.starter import scope_config, starter_yaml
 
@@ -104,10 +105,15 @@ def _engine(o: dict[str, Any]) -> dict[str, Any]:
     return {"opa_url": o["opa_url"], "opa_token": o["opa_token"]}
 
 
-def _write_reports(result: dict[str, Any], o: dict[str, Any], snapshot: Snapshot | None = None) -> None:
+def _write_reports(
+    result: dict[str, Any], o: dict[str, Any], snapshot: Snapshot | None = None, previous: dict[str, Any] | None = None
+) -> None:
     chosen = _formats(o["formats"])
+    if previous is None and o["previous"]:
+        previous = load_previous(o["previous"], before=result["generated_at"])
+    changes = diff_results(previous, result) if previous else None
     with output_set(o["out_dir"]) as stage, progress_reporter(o["quiet"], o["verbose"], "writing") as report:
-        render(result, chosen, stage, o["templates"], report)
+        render(result, chosen, stage, o["templates"], report, changes)
         report(f"render: {len(chosen)}/{len(chosen)} formats")
         if snapshot is not None:
             save_snapshot(snapshot, stage / "snapshot.json")
@@ -124,10 +130,11 @@ def scan(**o: Any) -> None:
     Examples: drready scan --out out (collects the scope of ./drready.yaml from Azure, read-only);
     drready scan --config drready.yaml --snapshot snapshot.json --out out --format html,md,json,sarif
     """
-    _formats(o["formats"])  # a bad --format is refused before anything is collected
+    _formats(o["formats"])  # a bad --format or --previous is refused before anything is collected
+    previous = load_previous(o["previous"]) if o["previous"] else None
     collected = None if _source(o)[1] else _collect(o)
     result = _evaluate(o, collected)
-    _write_reports(result, o, collected)
+    _write_reports(result, o, collected, previous)
     print_summary(result)
     sys.exit(_exit(result, o))
 
@@ -334,9 +341,12 @@ def policies_doc(**o: Any) -> None:
 
 def _formats(text: str) -> list[str]:
     try:
-        return parse_formats(text)
+        chosen = parse_formats(text)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--format") from exc
+    if "pdf" in chosen:
+        pdf.browser()  # refused before anything is collected when there is no Chromium to print with
+    return chosen
 
 
 def _exit(result: dict[str, Any], o: dict[str, Any]) -> int:

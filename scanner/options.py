@@ -135,6 +135,13 @@ REPORTS = options(
         help=f"Comma-separated output formats: {', '.join(FORMATS)}.",
     ),
     folder_option("--templates", "templates", "Report template folder to use instead of the shipped one."),
+    click.option(
+        "--previous",
+        "previous",
+        type=click.Path(exists=True, path_type=Path),
+        help="An earlier result.json, or a folder of them (the newest is used): the reports add new, resolved"
+        " and changed findings and each stamp's RPO/RTO movement since then.",
+    ),
 )
 GATING = options(
     click.option(

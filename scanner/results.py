@@ -11,7 +11,7 @@ from typing import Any
 
 from scanner.catalogue import SEVERITIES, STATUSES, Control, Remediation
 from scanner.config import Waiver
-from scanner.errors import EngineError, PolicyError
+from scanner.errors import EngineError, InputError, PolicyError
 from scanner.files import read_json
 from scanner.regions import norm_region
 from scanner.result_model import check_result
@@ -437,6 +437,18 @@ def diff_results(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
         "stamps": stamps,
         "removed_stamps": sorted(set(old_stamps) - {s["name"] for s in new["stamps"]}),
     }
+
+
+def load_previous(path: Path, before: str | None = None) -> dict[str, Any]:
+    """The result to compare with: the file itself, or the newest result in a folder (searched
+    recursively) generated before `before` (a result is never compared with itself)."""
+    if not path.is_dir():
+        return load_result(path)
+    found = [r for r in (load_result(f, strict=False) for f in sorted(path.rglob("*.json"))) if r]
+    earlier = [r for r in found if before is None or r["generated_at"] < before]
+    if not earlier:
+        raise InputError(str(path), None, "no earlier drready result (schema drready.result/v1) found for --previous")
+    return max(earlier, key=lambda r: r["generated_at"])
 
 
 def load_result(path: Path, strict: bool = True) -> dict[str, Any] | None:

@@ -230,8 +230,8 @@ def test_report_rejects_a_non_result(tmp_path: Path) -> None:
 
 
 def test_unknown_format_is_a_usage_error(tmp_path: Path) -> None:
-    result = run_cli("scan", "--demo", "--out", str(tmp_path / "out"), "--format", "html,pdf")
-    assert result.exit_code == 2 and "pdf" in result.output and not (tmp_path / "out").exists()
+    result = run_cli("scan", "--demo", "--out", str(tmp_path / "out"), "--format", "html,docx")
+    assert result.exit_code == 2 and "docx" in result.output and not (tmp_path / "out").exists()
 
 
 def test_policies_list_shows_every_control() -> None:

@@ -290,7 +290,7 @@ def test_diff_and_trend_on_two_demo_runs(out: Path, tmp_path: Path) -> None:
     table = pd.read_csv(tmp_path / "t" / "trend.csv")
     assert len(table) == 12 and list(table["generated_at"].unique()) == sorted(table["generated_at"].unique())
     html = (tmp_path / "t" / "trend.html").read_text()
-    assert html.count("<polyline") == 6 and "Content-Security-Policy" in html
+    assert html.count("<polyline") == 18 and "Content-Security-Policy" in html  # score, RTO, RPO per stamp
 
 
 def hostile_inputs(tmp_path: Path) -> tuple[Path, Path]:

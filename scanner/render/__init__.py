@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import html
 import os
 import re
@@ -18,11 +19,13 @@ from scanner.assets import asset_dir
 from scanner.durations import format_minutes
 from scanner.errors import InputError
 from scanner.files import canonical_json
+from scanner.render import charts
 from scanner.results import SEVERITY_RANK, is_gap
 
-FORMATS = ("html", "md", "json", "sarif", "junit", "csv", "xlsx")
+FORMATS = ("html", "pdf", "md", "json", "sarif", "junit", "csv", "xlsx")
 FILE_NAMES = {
     "html": "report.html",
+    "pdf": "report.pdf",
     "md": "report.md",
     "json": "result.json",
     "sarif": "results.sarif",
@@ -47,13 +50,15 @@ def render(
     out_dir: Path,
     templates: Path | None = None,
     progress: Callable[[str], None] | None = None,
+    changes: dict[str, Any] | None = None,
 ) -> list[Path]:
-    """Write each format into out_dir (a staging folder); return the files written."""
-    from scanner.render import junit, sarif, tables
+    """Write each format into out_dir (a staging folder); return the files written. `changes` (a diff
+    against an earlier result) adds what changed since then to HTML, summary.md and XLSX."""
+    from scanner.render import junit, pdf, sarif, tables
 
     env = _environment(templates or asset_dir("reports"))
-    view = view_model(result)
-    table_frames = tables.frames(result) if {"csv", "xlsx"} & set(formats) else {}
+    view = view_model(result, changes)
+    table_frames = tables.frames(result, changes) if {"csv", "xlsx"} & set(formats) else {}
     written = []
     for done, fmt in enumerate(formats):
         if progress:
@@ -70,6 +75,8 @@ def render(
             continue
         elif fmt == "xlsx":
             tables.write_xlsx(table_frames, path, _generated_at(result))
+        elif fmt == "pdf":
+            pdf.print_pdf(env.get_template("report.html.j2").render(r=result, v=view), path)
         else:
             path.write_text(env.get_template(f"report.{fmt}.j2").render(r=result, v=view), encoding="utf-8")
             if fmt == "md":
@@ -131,11 +138,18 @@ def render_diff(diff: dict[str, Any], templates: Path | None = None) -> str:
 
 
 def trend_rows(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """One row per result and stamp, oldest first: the table behind trend.html and trend.csv."""
+    """One row per result and stamp, oldest first: the table behind trend.html and trend.csv, with the
+    gaps new and resolved since the stamp's previous result."""
     rows = []
+    before: dict[str, set[tuple[str, str]]] = {}
     for r in sorted(results, key=lambda r: r["generated_at"]):
+        gaps: dict[str, set[tuple[str, str]]] = defaultdict(set)
+        for f in r["findings"]:
+            if is_gap(f):
+                gaps[f["stamp"]].add((f["control"], f["resource"]))
         for s in r["stamps"]:
             achieved = (s.get("recovery") or {}).get("achieved") or {}
+            previous = before.get(s["name"])
             rows.append(
                 {
                     "generated_at": r["generated_at"],
@@ -143,31 +157,33 @@ def trend_rows(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
                     "verdict": s["verdict"],
                     "score": s["score"],
                     "gaps": s["counts"]["fail"],
+                    "new_gaps": len(gaps[s["name"]] - previous) if previous is not None else None,
+                    "resolved_gaps": len(previous - gaps[s["name"]]) if previous is not None else None,
                     "rto": achieved.get("rto_minutes"),
                     "rto_target": s["targets"]["rto_minutes"],
                     "rpo": achieved.get("rpo_minutes"),
                     "rpo_target": s["targets"]["rpo_minutes"],
                 }
             )
+            before[s["name"]] = gaps[s["name"]]
     return rows
 
 
 def render_trend(results: list[dict[str, Any]], out_dir: Path, templates: Path | None = None) -> list[Path]:
-    """trend.html (each stamp's score over time, with RPO/RTO) and trend.csv, for the quarterly review."""
+    """trend.html (per stamp: score, RTO and RPO against the results' dates, new and resolved gaps
+    marked) and trend.csv, for the quarterly review."""
     import pandas as pd
 
     from scanner.render import tables
 
     rows = trend_rows(results)
-    runs = sorted({r["generated_at"] for r in rows})
-    step = 590 / max(1, len(runs) - 1)
     series: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in rows:
-        x = 40 + step * runs.index(row["generated_at"]) if len(runs) > 1 else 335
-        y = 120 - 1.1 * (row["score"] or 0)
-        series[row["stamp"]].append(row | {"x": round(x, 1), "y": round(y, 1)})
+        series[row["stamp"]].append(row)
+    charts_by_stamp = {name: charts.trend_chart(points) for name, points in series.items()}
+    runs = sorted({r["generated_at"] for r in rows})
     env = _environment(templates or asset_dir("reports"))
-    html = env.get_template("trend.html.j2").render(runs=[{"generated_at": g} for g in runs], series=dict(series))
+    html = env.get_template("trend.html.j2").render(runs=runs, series=charts_by_stamp)
     (out_dir / "trend.html").write_text(html, encoding="utf-8")
     tables.write_csv_frame(pd.DataFrame(rows), out_dir / "trend.csv")
     return [out_dir / "trend.html", out_dir / "trend.csv"]
@@ -266,6 +282,7 @@ def _environment(templates: Path) -> jinja2.Environment:
     env.filters["duration"] = format_minutes
     env.filters["figure"] = format_minutes
     env.filters["verdict"] = lambda v: VERDICT_LABEL.get(v, v)
+    env.globals["anchor"] = anchor
     env.globals["css"] = (
         (templates / "style.css").read_text(encoding="utf-8") if (templates / "style.css").exists() else ""
     )
@@ -302,6 +319,11 @@ def md_code(value: Any) -> MdSafe:
     return MdSafe(f"<code>{text}</code>")
 
 
+def anchor(*parts: Any) -> str:
+    """A stable HTML id for a stamp's resource card (ARM ids hold characters ids and URLs mangle)."""
+    return "res-" + hashlib.sha1("\n".join(map(str, parts)).encode()).hexdigest()[:12]
+
+
 def path_text(steps: list[dict[str, Any]]) -> str:
     """'PostgreSQL geo-restore (assumed 12h) -> Bring up API apps (assumed 30m) -> ...'."""
     parts = []
@@ -311,11 +333,15 @@ def path_text(steps: list[dict[str, Any]]) -> str:
     return " → ".join(parts) or "no recovery steps"
 
 
-def view_model(result: dict[str, Any]) -> dict[str, Any]:
-    """What the templates show, grouped: per stamp the gaps by control, unknowns, waived."""
+def view_model(result: dict[str, Any], changes: dict[str, Any] | None = None) -> dict[str, Any]:
+    """What the templates show, grouped: per stamp the gaps by control and by resource, unknowns,
+    waived; with `changes`, gaps new since the earlier result are marked and the movement summarised."""
     controls = {c["id"]: c for c in result["controls"]}
+    since = since_last_scan(changes)
     by_stamp: dict[str, dict[str, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
     for f in result["findings"]:
+        if since and (f["stamp"], f["control"], f["resource"].lower()) in since["new_keys"]:
+            f = f | {"change": "new"}
         bucket = "waived" if f["waiver"] else {"fail": "gaps", "unknown": "unknown"}.get(f["status"], f["status"])
         by_stamp[f["stamp"]][bucket].append(f)
     stamps = []
@@ -330,6 +356,8 @@ def view_model(result: dict[str, Any]) -> dict[str, Any]:
             | {
                 "fixes": [f for f in fixes if f["effect"]],
                 "gap_groups": _by_control(groups["gaps"], controls, fixes),
+                "gap_resources": _by_resource(groups["gaps"], controls, fixes),
+                "unknown_resources": _by_resource(groups["unknown"], controls, []),
                 "unknown": groups["unknown"],
                 "waived": groups["waived"],
                 "passed": Counter(f["control"] for f in groups["pass"]),
@@ -343,7 +371,7 @@ def view_model(result: dict[str, Any]) -> dict[str, Any]:
     return {
         "headline": headline_text(result),
         "fix_first": fix_first,
-        "chart": chart_rows(result),
+        "chart": charts.recovery_chart(result["stamps"]),
         "gaps": sorted(gaps, key=lambda f: (SEVERITY_RANK[f["severity"]], f["stamp"], f["control"], f["resource"])),
         "stamps": stamps,
         "gap_count": len(gaps),
@@ -351,28 +379,54 @@ def view_model(result: dict[str, Any]) -> dict[str, Any]:
         "waived_count": sum(1 for f in result["findings"] if f["waiver"]),
         "expired_waivers": [w for w in result["waivers"] if w["state"] == "expired"],
         "controls": controls,
+        "since": since,
     }
 
 
-def chart_rows(result: dict[str, Any]) -> list[dict[str, Any]]:
-    """Bars for the summary chart: achieved as a share of the target, capped at twice the target
-    (unbounded and unknown figures are drawn full width and labelled)."""
-    rows = []
-    for s in result["stamps"]:
-        achieved = (s.get("recovery") or {}).get("achieved") or {}
-        for name in ("rto", "rpo"):
-            value, target = achieved.get(f"{name}_minutes"), s["targets"][f"{name}_minutes"]
-            ratio = 2.0 if isinstance(value, str) or value is None else min(2.0, value / target if target else 2.0)
-            rows.append(
-                {
-                    "stamp": s["name"],
-                    "what": name.upper(),
-                    "ratio": ratio,
-                    "label": f"{format_minutes(value)} / {format_minutes(target)}",
-                    "state": "unknown" if value == "unknown" else ("miss" if ratio > 1 else "meet"),
-                }
-            )
-    return rows
+def since_last_scan(changes: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The diff against the earlier result as the reports show it: per stamp the score, RTO and RPO
+    before and after with the count of new and resolved gaps; the resolved gaps listed."""
+    if not changes:
+        return None
+    new_by, resolved_by = (
+        Counter(f["stamp"] for f in changes["new_gaps"]),
+        Counter(f["stamp"] for f in changes["resolved"]),
+    )
+    stamps = [
+        s
+        | {
+            "new": new_by[s["name"]],
+            "resolved": resolved_by[s["name"]],
+            "rto_text": _movement(s["rto_minutes"]),
+            "rpo_text": _movement(s["rpo_minutes"]),
+            "moved": s["score"][0] != s["score"][1]
+            or s["rto_minutes"][0] != s["rto_minutes"][1]
+            or s["rpo_minutes"][0] != s["rpo_minutes"][1]
+            or s["verdict"][0] != s["verdict"][1],
+        }
+        for s in changes["stamps"]
+    ]
+    return {
+        "generated_at": changes["old"]["generated_at"],
+        "stamps": stamps,
+        "new_count": len(changes["new_gaps"]),
+        "resolved": changes["resolved"],
+        "changed": changes["changed"],
+        "removed_stamps": changes["removed_stamps"],
+        "new_keys": {(f["stamp"], f["control"], f["resource"].lower()) for f in changes["new_gaps"]},
+    }
+
+
+def _movement(pair: list[Any]) -> str:
+    """'unbounded → 1h37m', or '45m (unchanged)', or 'new' for a stamp the earlier result lacked."""
+    before, after = pair
+    if before is None and after is not None:
+        return f"{format_minutes(after)} (new stamp)"
+    return (
+        f"{format_minutes(after)} (unchanged)"
+        if before == after
+        else f"{format_minutes(before)} → {format_minutes(after)}"
+    )
 
 
 def fix_effect(stamp: dict[str, Any], fix: dict[str, Any]) -> str:
@@ -433,3 +487,33 @@ def _by_control(
         }
         for cid in ordered
     ]
+
+
+def _by_resource(
+    findings: list[dict[str, Any]], controls: dict[str, Any], fixes: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """A stamp's findings by resource (one card each, its ARM id collapsed), resources in fix-first
+    order, then by their worst severity; each finding carries its control's title and first source."""
+    rank = {(f["control"], f["resource"]): i for i, f in enumerate(fixes) if f["effect"]}
+    grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for f in findings:
+        control = controls.get(f["control"]) or {}
+        grouped[f["resource"]].append(
+            f | {"title": control.get("title", f["control"]), "source": (control.get("related_resources") or [None])[0]}
+        )
+
+    def order(rid: str) -> tuple[Any, ...]:
+        items = grouped[rid]
+        first_fix = min((rank.get((f["control"], rid), len(rank)) for f in items), default=len(rank))
+        return first_fix, min(SEVERITY_RANK[f["severity"]] for f in items), items[0]["resource_name"], rid
+
+    cards = []
+    for rid in sorted(grouped, key=order):
+        items = sorted(
+            grouped[rid],
+            key=lambda f: (rank.get((f["control"], rid), len(rank)), SEVERITY_RANK[f["severity"]], f["control"]),
+        )
+        cards.append(
+            {"id": rid, "name": items[0]["resource_name"], "type": items[0].get("resource_type"), "findings": items}
+        )
+    return cards

@@ -10,6 +10,8 @@ import pandas as pd
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
+from scanner.durations import format_minutes
+
 FINDING_COLUMNS = [
     "stamp",
     "owner",
@@ -132,9 +134,55 @@ def fixes_frame(result: dict[str, Any]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=FIX_COLUMNS)
 
 
-def frames(result: dict[str, Any]) -> dict[str, pd.DataFrame]:
+CHANGE_COLUMNS = ["change", "stamp", "control", "severity", "resource_name", "status_before", "status_after",
+                  "resource", "message"]  # fmt: skip
+MOVEMENT_COLUMNS = ["stamp", "verdict_before", "verdict_after", "score_before", "score_after", "rto_before",
+                    "rto_after", "rpo_before", "rpo_after", "new_gaps", "resolved_gaps"]  # fmt: skip
+
+
+def changes_frames(changes: dict[str, Any]) -> dict[str, pd.DataFrame]:
+    """Since the last scan: one row per new, resolved or changed finding, and each stamp's movement
+    (RTO/RPO as the reports print them, since a figure may be unbounded)."""
+    from scanner.render import since_last_scan
+
+    rows = [_change_row("new", f, None, f) for f in changes["new_gaps"]]
+    rows += [_change_row("resolved", f, f, None) for f in changes["resolved"]]
+    rows += [_change_row("changed", c["after"], c["before"], c["after"]) for c in changes["changed"]]
+    movement = [
+        {
+            "stamp": m["name"],
+            "verdict_before": m["verdict"][0],
+            "verdict_after": m["verdict"][1],
+            "score_before": m["score"][0],
+            "score_after": m["score"][1],
+            **{f"{k}_{when}": format_minutes(v) if v is not None else None
+               for k in ("rto", "rpo") for when, v in zip(("before", "after"), m[f"{k}_minutes"], strict=True)},
+            "new_gaps": m["new"],
+            "resolved_gaps": m["resolved"],
+        }
+        for m in (since_last_scan(changes) or {"stamps": []})["stamps"]
+    ]  # fmt: skip
+    return {
+        "Changes": pd.DataFrame(rows, columns=CHANGE_COLUMNS),
+        "Movement": pd.DataFrame(movement, columns=MOVEMENT_COLUMNS),
+    }
+
+
+def _change_row(
+    change: str, f: dict[str, Any], before: dict[str, Any] | None, after: dict[str, Any] | None
+) -> dict[str, Any]:
+    return {
+        "change": change,
+        **{k: f[k] for k in ("stamp", "control", "severity", "resource_name", "resource", "message")},
+        "status_before": before["status"] if before else None,
+        "status_after": after["status"] if after else None,
+    }
+
+
+def frames(result: dict[str, Any], changes: dict[str, Any] | None = None) -> dict[str, pd.DataFrame]:
     """The tables, built once for both CSV and XLSX, keyed by XLSX sheet name."""
-    return {"Stamps": stamps_frame(result), "Fix first": fixes_frame(result), "Findings": findings_frame(result)}
+    sheets = {"Stamps": stamps_frame(result), "Fix first": fixes_frame(result), "Findings": findings_frame(result)}
+    return sheets | (changes_frames(changes) if changes else {})
 
 
 # A spreadsheet opening a CSV runs a cell that starts with one of these as a formula (OWASP, "CSV
