@@ -37,8 +37,9 @@ from scanner.options import (
     path_option,
 )
 from scanner.outputs import output_set
-from scanner.pipeline import collect, demo_paths, evaluate, load_inputs, policies_from
+from scanner.pipeline import ScanInputs, collect, demo_paths, evaluate, load_inputs, policies_from
 from scanner.plans import read_terraform, read_whatif
+from scanner.probes import probe_targets
 from scanner.regions import RegionTable
 from scanner.render import (
     FILE_NAMES,
@@ -55,6 +56,7 @@ from scanner.render.sarif import to_sarif
 from scanner.render.terminal import print_summary, progress_reporter
 from scanner.results import diff_results, exit_code, load_previous, load_result
 from scanner.snapshot import Snapshot, load_snapshot, save_snapshot
+from scanner.stamps import resolve_stamps
 from scanner.starter import scope_config, starter_yaml
 
 
@@ -92,11 +94,18 @@ def _collect(o: dict[str, Any]) -> Snapshot:
 
 
 def _evaluate(o: dict[str, Any], snapshot: Path | Snapshot | None = None) -> dict[str, Any]:
+    return _evaluate_inputs(o, _inputs(o, snapshot))
+
+
+def _inputs(o: dict[str, Any], snapshot: Path | Snapshot | None = None) -> ScanInputs:
     config_path, snapshot_path = _source(o)
     snapshot = snapshot or snapshot_path
     if snapshot is None:
         raise click.UsageError("give --snapshot (or --demo)")
-    inputs = load_inputs(config_path, snapshot, o["policies_dir"], o["allow_outside_config"])
+    return load_inputs(config_path, snapshot, o["policies_dir"], o["allow_outside_config"])
+
+
+def _evaluate_inputs(o: dict[str, Any], inputs: ScanInputs) -> dict[str, Any]:
     with progress_reporter(o["quiet"], o["verbose"], "evaluating") as report:
         return evaluate(inputs, o["engine"], jobs=o["jobs"], progress=report, **_engine(o))
 
@@ -176,21 +185,46 @@ def report(**o: Any) -> None:
 
 @main.command(epilog=PLAIN_CODES)
 @click.option("--stamp", "stamp_name", required=True, help="The stamp to write the runbook for.")
-@options(CONFIG, SOURCE, path_option("--out", "out_file", "Write the runbook here instead of standard output."))
+@options(
+    CONFIG,
+    SOURCE,
+    click.option(
+        "--out",
+        "out_file",
+        type=click.Path(path_type=Path),
+        help="Write the runbook here instead of standard output (a folder with --format md,html).",
+    ),
+    click.option("--format", "runbook_formats", default="md", show_default=True, help="md, html or md,html."),
+)
 @options(POLICIES, ENGINE, VERBOSITY)
 @guarded
 def runbook(**o: Any) -> None:
-    """Write a Markdown failover runbook for one stamp, in dependency order, from the actual estate."""
-    result = _evaluate(o)
+    """Write a failover runbook for one stamp, in dependency order, from the actual estate: Markdown, or
+    HTML with --format html (both with --format md,html and --out a folder)."""
+    formats = [f.strip().lower() for f in o["runbook_formats"].split(",") if f.strip()]
+    if not formats or set(formats) - {"md", "html"}:
+        raise click.BadParameter("choose md, html or md,html", param_hint="--format")
+    inputs = _inputs(o)
+    result = _evaluate_inputs(o, inputs)
+    resolved = next((s for s in resolve_stamps(inputs.config, inputs.snapshot, inputs.regions)
+                     if s.name == o["stamp_name"]), None)  # fmt: skip
+    probes = probe_targets(resolved.resources, resolved.secondary_region) if resolved else []
     try:
-        text = render_runbook(result, o["stamp_name"])
+        texts = {fmt: render_runbook(result, o["stamp_name"], probes=probes, fmt=fmt) for fmt in formats}
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--stamp") from exc
-    if o["out_file"]:
-        write_atomic(o["out_file"], text)
+    if len(formats) > 1:
+        if not o["out_file"]:
+            raise click.UsageError("--format md,html writes two files: give --out FOLDER")
+        with output_set(o["out_file"]) as stage:
+            for fmt, text in texts.items():
+                (stage / f"runbook.{fmt}").write_text(text, encoding="utf-8")
+        click.echo(f"runbook: {', '.join(str(o['out_file'] / f'runbook.{f}') for f in formats)}")
+    elif o["out_file"]:
+        write_atomic(o["out_file"], texts[formats[0]])
         click.echo(f"runbook: {o['out_file']}")
     else:
-        click.echo(text, nl=False)
+        click.echo(texts[formats[0]], nl=False)
 
 
 @main.command(epilog=DIFF_CODES)

@@ -189,8 +189,17 @@ def render_trend(results: list[dict[str, Any]], out_dir: Path, templates: Path |
     return [out_dir / "trend.html", out_dir / "trend.csv"]
 
 
-def render_runbook(result: dict[str, Any], stamp_name: str, templates: Path | None = None) -> str:
-    """The failover runbook of one stamp, in dependency order, from a result's recovery graph."""
+def render_runbook(
+    result: dict[str, Any],
+    stamp_name: str,
+    templates: Path | None = None,
+    probes: list[dict[str, str]] | None = None,
+    fmt: str = "md",
+) -> str:
+    """The failover runbook of one stamp, in dependency order, from a result's recovery graph; `probes`
+    (scanner/probes.py) are the URLs checked before the failover is declared complete. HTML is the
+    same Markdown rendered by markdown-it, so the two never say different things; every value in it
+    is escaped by the template (ESCAPED_MARKDOWN), so the only raw HTML is drready's own <code>."""
     stamp = next((s for s in result["stamps"] if s["name"] == stamp_name), None)
     if stamp is None:
         names = ", ".join(s["name"] for s in result["stamps"])
@@ -207,7 +216,17 @@ def render_runbook(result: dict[str, Any], stamp_name: str, templates: Path | No
     blocked = [st for st in steps if st["rto_minutes"] == "unbounded"]
     template = _environment(templates or asset_dir("reports")).get_template("runbook.md.j2")
     labels = {st["id"]: st["label"] for st in rec["steps"]}
-    return template.render(r=result, s=stamp, rec=rec, steps=steps, blocked=blocked, gaps=gaps, labels=labels)
+    text = template.render(
+        r=result, s=stamp, rec=rec, steps=steps, blocked=blocked, gaps=gaps, labels=labels, probes=probes or []
+    )
+    return text if fmt == "md" else runbook_html(text, stamp_name, _environment(templates or asset_dir("reports")))
+
+
+def runbook_html(markdown: str, stamp_name: str, env: jinja2.Environment) -> str:
+    from markdown_it import MarkdownIt
+
+    body = MarkdownIt("commonmark", {"html": True}).enable("table").render(markdown)
+    return env.get_template("runbook.html.j2").render(body=body, stamp=stamp_name)
 
 
 def fill_names(text: str, step: dict[str, Any], stamp: dict[str, Any]) -> str:
@@ -236,7 +255,7 @@ def render_catalogue(controls: list[Any], templates: Path | None = None) -> str:
 # Markdown templates whose every printed value is escaped unless a filter (md, md_code) already made
 # it safe: values from the estate or a result never become markup, links or mentions. The runbook and
 # the catalogue print commands in code blocks, where escapes would change them.
-ESCAPED_MARKDOWN = {"report.md.j2", "summary.md.j2", "gate.md.j2", "diff.md.j2"}
+ESCAPED_MARKDOWN = {"report.md.j2", "summary.md.j2", "gate.md.j2", "diff.md.j2", "runbook.md.j2"}
 
 
 class MdSafe(str):

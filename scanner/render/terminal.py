@@ -108,17 +108,20 @@ def headline(result: dict[str, Any]) -> str:
 
 
 def print_summary(result: dict[str, Any]) -> None:
-    """One screen: per stamp the verdict, score, achieved against target RTO/RPO, and worst gap."""
+    """One screen: per stamp the verdict, score, achieved against target RTO/RPO, and the gap to fix first
+    (the first of the stamp's fix-first list, else its worst gap that is not a missed-target symptom)."""
     console = Console(width=140)
     table = Table(
-        "Stamp", "Kind", "Verdict", "Score", "RTO", "RPO", "Gaps", "Unknown", "Worst gap", box=None, pad_edge=False
+        "Stamp", "Kind", "Verdict", "Score", "RTO", "RPO", "Gaps", "Unknown", "Fix first", box=None, pad_edge=False
     )
+    symptoms = {c["id"] for c in result["controls"] if c.get("evaluated_by") == "recovery-targets"}
     worst_of: dict[str, dict[str, Any]] = {}
     for f in result["findings"]:  # sorted worst first
-        if f["status"] == "fail" and not f["waiver"]:
+        if f["status"] == "fail" and not f["waiver"] and f["control"] not in symptoms:
             worst_of.setdefault(f["stamp"], f)
     for s in result["stamps"]:
-        worst = worst_of.get(s["name"])
+        fixes = (s.get("recovery") or {}).get("fixes") or []
+        worst = fixes[0] if fixes else worst_of.get(s["name"])
         achieved = (s.get("recovery") or {}).get("achieved") or {}
         table.add_row(
             escape(s["name"]),
