@@ -220,3 +220,28 @@ def test_trend_points_sit_at_their_dates() -> None:
     assert xs[0] == chart["left"] and xs[2] == chart["right"]
     assert (xs[1] - xs[0]) * 9 == pytest.approx(xs[2] - xs[1], abs=0.5)  # 1 day vs 9 days apart
     assert chart["lines"]["rpo"] == "" and all(p["y_rpo"] is None for p in chart["points"])  # unknown: no point
+
+
+def test_a_large_estate_shows_a_bounded_number_of_cards_and_lists_the_rest_by_control(
+    out: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import scanner.render as render_module
+
+    monkeypatch.setattr(render_module, "CARD_BUDGET", 6)
+    monkeypatch.setattr(render_module, "CARDS_PER_STAMP_MIN", 1)
+    result = result_of(out)
+    view = render_module.view_model(result)
+    storefront = next(s for s in view["stamps"] if s["name"] == "storefront")
+    shown = sum(len(c["findings"]) for c in storefront["gap_resources"])
+    assert 1 <= shown <= 2 and storefront["gap_resources"][0]["name"] == "stnwstorefrontuicus"
+    assert shown + storefront["gap_rest_count"] == storefront["counts"]["fail"]
+    assert all(SEVERITY_ORDER.index(a["severity"]) <= SEVERITY_ORDER.index(b["severity"])
+               for a, b in zip(storefront["gap_rest"], storefront["gap_rest"][1:]))  # fmt: skip
+    render_module.render(result, ["html"], tmp_path)
+    html = (tmp_path / "report.html").read_text()
+    assert html.count('<details class="rest">') >= 5 and "more gaps, by control" in html
+    rest_html = html[html.index("<h2>storefront") :].split('<details class="rest">')[1].split("</details>")[0]
+    assert storefront["gap_rest"][0]["names"][0] in rest_html  # a gap beyond the cards is still named
+
+
+SEVERITY_ORDER = ["critical", "high", "medium", "low", "info"]

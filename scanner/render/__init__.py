@@ -364,6 +364,7 @@ def view_model(result: dict[str, Any], changes: dict[str, Any] | None = None) ->
         bucket = "waived" if f["waiver"] else {"fail": "gaps", "unknown": "unknown"}.get(f["status"], f["status"])
         by_stamp[f["stamp"]][bucket].append(f)
     stamps = []
+    budget = max(CARDS_PER_STAMP_MIN, CARD_BUDGET // max(1, len(result["stamps"])))
     for s in result["stamps"]:
         groups = by_stamp[s["name"]]
         fixes = [
@@ -375,8 +376,8 @@ def view_model(result: dict[str, Any], changes: dict[str, Any] | None = None) ->
             | {
                 "fixes": [f for f in fixes if f["effect"]],
                 "gap_groups": _by_control(groups["gaps"], controls, fixes),
-                "gap_resources": _by_resource(groups["gaps"], controls, fixes),
-                "unknown_resources": _by_resource(groups["unknown"], controls, []),
+                **_cards("gap", _by_resource(groups["gaps"], controls, fixes), budget),
+                **_cards("unknown", _by_resource(groups["unknown"], controls, []), budget),
                 "unknown": groups["unknown"],
                 "waived": groups["waived"],
                 "passed": Counter(f["control"] for f in groups["pass"]),
@@ -506,6 +507,40 @@ def _by_control(
         }
         for cid in ordered
     ]
+
+
+# The HTML report shows about this many findings in full, shared out over the stamps (at least
+# CARDS_PER_STAMP_MIN each); the rest are listed by control with their resource names. At 100,000
+# resources a card per gap made a 55 MB page that Chromium took most of a minute to load; every
+# finding stays in result.json, findings.csv and report.xlsx.
+CARD_BUDGET = 2000
+CARDS_PER_STAMP_MIN = 5
+
+
+def _cards(kind: str, cards: list[dict[str, Any]], budget: int) -> dict[str, Any]:
+    """The first resource cards up to `budget` findings in full ("gap_resources"); the rest by control
+    ("gap_rest": control, title, severity, resource names), worst first."""
+    shown, used = [], 0
+    for card in cards:
+        if used and used + len(card["findings"]) > budget:
+            break
+        shown.append(card)
+        used += len(card["findings"])
+    rest: dict[str, dict[str, Any]] = {}
+    for card in cards[len(shown) :]:
+        for f in card["findings"]:
+            entry = rest.setdefault(
+                f["control"], {"control": f["control"], "title": f["title"], "severity": f["severity"], "names": []}
+            )
+            entry["names"].append(card["name"])
+            if SEVERITY_RANK[f["severity"]] < SEVERITY_RANK[entry["severity"]]:
+                entry["severity"] = f["severity"]
+    ordered = sorted(rest.values(), key=lambda e: (SEVERITY_RANK[e["severity"]], e["control"]))
+    return {
+        f"{kind}_resources": shown,
+        f"{kind}_rest": ordered,
+        f"{kind}_rest_count": sum(len(e["names"]) for e in ordered),
+    }
 
 
 def _by_resource(
