@@ -17,8 +17,12 @@ $(BIN)/drready: pyproject.toml
 	touch $@
 
 # The demo's gaps are its expected result, so a gap does not fail `make demo` (--fail-on none).
+# report.pdf when a Chromium is on PATH (make tools installs one); a runbook for the storefront stamp.
+DEMO_FORMATS = html,md,json,xlsx$(if $(shell command -v chromium chromium-browser 2>/dev/null),$(comma)pdf)
+comma := ,
 demo: $(BIN)/drready
-	$(BIN)/drready scan --demo --out out/demo --fail-on none
+	$(BIN)/drready scan --demo --out out/demo --fail-on none --format $(DEMO_FORMATS)
+	$(BIN)/drready runbook --demo --stamp storefront --format md,html --out out/demo-runbook -q
 
 lint: $(BIN)/drready
 	$(BIN)/ruff check scanner tests examples benchmarks action
