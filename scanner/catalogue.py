@@ -221,6 +221,10 @@ class Policies:
 
 
 def load_policies(root: Path) -> Policies:
+    """Every control and data file under root. A folder that is missing or holds no control is an error:
+    evaluating nothing would rate every stamp ready."""
+    if not root.is_dir():
+        raise EngineError(str(root), "no such policy folder")
     policies = Policies(root=root)
     for path in sorted(root.rglob("*.rego")):
         rel = path.relative_to(root).as_posix()
@@ -233,6 +237,8 @@ def load_policies(root: Path) -> Policies:
             policies.controls.append(control)
     for path in sorted(root.rglob(DATA_FILE)):
         _merge_data(policies.data, path.parent.relative_to(root).parts, path, root)
+    if not policies.controls:
+        raise EngineError(str(root), "holds no control (a .rego file whose METADATA gives a custom.id)")
     _check_unique(policies.controls)
     check_function_arities(policies.modules)
     policies.controls.sort(key=lambda c: c.id)

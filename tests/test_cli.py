@@ -310,3 +310,19 @@ def test_a_terminal_gets_progress_bars_with_totals_and_a_headline(tmp_path: Path
     text = b"".join(chunks).decode("utf-8", "replace")
     assert "evaluate: 6/6 stamps" in text and "6/6" in text and "render: 3/3 formats" in text
     assert "stamps ready;" in text and "open gaps" in text
+
+
+@pytest.mark.parametrize("folder", ["missing", "empty"])
+def test_a_policy_folder_that_is_missing_or_holds_no_control_is_exit_2_not_all_ready(
+    tmp_path: Path, folder: str
+) -> None:
+    """Evaluating no control would rate every stamp ready: a false pass, so it is refused."""
+    policies = tmp_path / folder
+    if folder == "empty":
+        policies.mkdir()
+        (policies / "lib.rego").write_text("package lib\n\nx := 1\n")
+    result = run_cli("scan", "--demo", "--out", str(tmp_path / "out"), "--policies", str(policies))
+    assert result.exit_code == 2, result.output
+    assert str(policies) in result.output
+    assert "no such policy folder" in result.output or "no control" in result.output
+    assert not (tmp_path / "out").exists()
