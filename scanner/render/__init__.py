@@ -391,7 +391,9 @@ def view_model(result: dict[str, Any], changes: dict[str, Any] | None = None) ->
     return {
         "headline": headline_text(result),
         "fix_first": fix_first,
-        "chart": charts.recovery_chart(result["stamps"]),
+        "chart": charts.recovery_chart(result["stamps"][:CHART_STAMPS]),
+        "chart_left_out": max(0, len(result["stamps"]) - CHART_STAMPS),
+        "fix_first_shown": FIX_FIRST_ROWS,
         "gaps": sorted(gaps, key=lambda f: (SEVERITY_RANK[f["severity"]], f["stamp"], f["control"], f["resource"])),
         "stamps": stamps,
         "gap_count": len(gaps),
@@ -515,6 +517,8 @@ def _by_control(
 # finding stays in result.json, findings.csv and report.xlsx.
 CARD_BUDGET = 2000
 CARDS_PER_STAMP_MIN = 5
+FIX_FIRST_ROWS = 50  # the estate-wide fix-first table; report.xlsx's Fix first sheet has every fix
+CHART_STAMPS = 60  # stamps drawn in the chart (two rows each); the stamp table has every one
 
 
 def _cards(kind: str, cards: list[dict[str, Any]], budget: int) -> dict[str, Any]:

@@ -29,6 +29,7 @@ VERDICT_STYLE = {"ready": "green", "at_risk": "yellow", "not_ready": "red", "unk
 
 _COUNT = re.compile(r"(\d+)/(\d+)")
 HEARTBEAT_SECONDS = 10.0
+SUMMARY_STAMPS = 40  # rows of the terminal summary: one screen (500 stamps took rich 2 s to lay out)
 
 
 @contextmanager
@@ -119,7 +120,12 @@ def print_summary(result: dict[str, Any]) -> None:
     for f in result["findings"]:  # sorted worst first
         if f["status"] == "fail" and not f["waiver"] and f["control"] not in symptoms:
             worst_of.setdefault(f["stamp"], f)
-    for s in result["stamps"]:
+    stamps = result["stamps"]
+    if len(stamps) > SUMMARY_STAMPS:  # the worst first when not every stamp fits
+        rank = {"not_ready": 0, "unknown": 1, "at_risk": 2, "ready": 3}
+        stamps = sorted(stamps, key=lambda s: (rank.get(s["verdict"], 0), s["score"] if s["score"] is not None else -1))
+    shown = stamps[:SUMMARY_STAMPS]
+    for s in shown:
         fixes = (s.get("recovery") or {}).get("fixes") or []
         worst = fixes[0] if fixes else worst_of.get(s["name"])
         achieved = (s.get("recovery") or {}).get("achieved") or {}
@@ -135,6 +141,8 @@ def print_summary(result: dict[str, Any]) -> None:
             escape(f"{worst['severity']} {worst['control']} {worst['resource_name']}") if worst else "-",
         )
     console.print(table, markup=True, highlight=False)
+    if len(result["stamps"]) > len(shown):
+        console.print(f"... and {len(result['stamps']) - len(shown)} more stamps (every one is in the reports)")
     console.print(escape(headline(result)), markup=False, highlight=False)
 
 
