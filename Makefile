@@ -8,7 +8,7 @@ REGAL = $(shell PATH="$(PATH)" command -v regal 2>/dev/null)
 # The policy input's JSON Schema: opa check type-checks every input reference against it.
 INPUT_SCHEMA := policies/schema/input.json
 
-.PHONY: demo test tools lint rego-test rego-lint schemas fuzz clean
+.PHONY: demo test tools regorus lint rego-test rego-lint schemas fuzz clean
 
 $(BIN)/drready: pyproject.toml
 	python3 -m venv $(VENV)
@@ -20,7 +20,7 @@ $(BIN)/drready: pyproject.toml
 # report.pdf when a Chromium is on PATH (make tools installs one); a runbook for the storefront stamp.
 DEMO_FORMATS = html,md,json,xlsx$(if $(shell command -v chromium chromium-browser 2>/dev/null),$(comma)pdf)
 comma := ,
-demo: $(BIN)/drready
+demo: $(BIN)/drready regorus
 	$(BIN)/drready scan --demo --out out/demo --fail-on none --format $(DEMO_FORMATS)
 	$(BIN)/drready runbook --demo --stamp storefront --format md,html --out out/demo-runbook -q
 
@@ -48,8 +48,12 @@ endif
 
 # Pinned OPA and Regal (go install), the SARIF multitool (npm) and Chromium (apt-get, as root) when this
 # machine can install them; a test that needs a missing one skips and says why.
-tools: $(BIN)/drready
+tools: $(BIN)/drready regorus
 	bash scripts/install-tools.sh $(BIN)
+
+# The regorus engine (native/regorus, built with cargo and maturin when cargo is installed).
+regorus: $(BIN)/drready
+	bash scripts/build-regorus.sh $(BIN)
 
 # `make` re-evaluates OPA and REGAL in each recipe, so the tools installed just before are used.
 test: tools

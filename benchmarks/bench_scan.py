@@ -1,11 +1,12 @@
 """End-to-end offline scan (load -> evaluate -> analyse -> every report format) at 1k, 10k and 100k
-resources in 500 stamps, and one stamp of 20k resources, on both engines.
+resources in 500 stamps, and one stamp of 20k resources, on each engine (regorus, embedded rego-cpp, an
+OPA server).
 
 Each scan runs as its own `drready scan` process, so wall time and peak RSS are that run's alone.
 Targets (issue 8, on 2 cores): 100k/500 stamps under 60 s with the embedded engine; 10k->100k ratio at
 most 11x; one 20k-resource stamp under 60 s; peak RSS under 2 GB; embedded within 10x of the OPA server.
 
-    .venv/bin/python benchmarks/bench_scan.py [--sizes 1000,10000,100000] [--engines embedded,opa-server]
+    .venv/bin/python benchmarks/bench_scan.py [--sizes 1000,10000,100000] [--engines regorus,embedded,opa-server]
 """
 
 from __future__ import annotations
@@ -74,7 +75,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--stamps", type=int, default=500)
     parser.add_argument("--single-stamp", type=int, default=20000)
-    parser.add_argument("--engines", default="embedded,opa-server")
+    parser.add_argument("--engines", default="regorus,embedded,opa-server")
     args = parser.parse_args()
     cases = [(int(n), args.stamps) for n in args.sizes.split(",") if n]
     if args.single_stamp:
@@ -86,7 +87,7 @@ def main() -> None:
             for resources, stamps in cases:
                 config, snapshot = generate(Path(tmp) / f"{resources}-{stamps}", resources, stamps)
                 for engine in args.engines.split(","):
-                    extra = ["--engine", "opa-server", "--opa-url", url] if engine == "opa-server" else []
+                    extra = ["--engine", engine] + (["--opa-url", url] if engine == "opa-server" else [])
                     measured = run_scan(config, snapshot, Path(tmp) / f"out-{resources}-{stamps}-{engine}", extra)
                     rows.append({"resources": resources, "stamps": stamps, "engine": engine, **measured})
                     print(json.dumps(rows[-1]), flush=True)

@@ -100,7 +100,7 @@ class GateOutcome:
         return bool(self.report["regressions"] or self.report["recovery_regressions"])
 
 
-def run_gate(inputs: ScanInputs, plans: list[Plan], engine: str = "embedded", **options: Any) -> GateOutcome:
+def run_gate(inputs: ScanInputs, plans: list[Plan], engine: str = "auto", **options: Any) -> GateOutcome:
     """Evaluate the baseline, then the baseline with every plan overlaid, with the same engine and clock."""
     baseline = evaluate(inputs, engine, **options)
     snapshot, applied = inputs.snapshot, []

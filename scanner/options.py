@@ -94,9 +94,10 @@ ENGINE = options(
     click.option(
         "--engine",
         type=click.Choice(ENGINES),
-        default="embedded",
+        default="auto",
         show_default=True,
-        help="Policy engine: embedded (rego-cpp, in-process) or opa-server (a central `opa run --server`).",
+        help="Policy engine: regorus (in-process, Rust), embedded (rego-cpp, in-process), opa-server (a central"
+        " `opa run --server`); auto: regorus when it is built, else embedded.",
     ),
     click.option("--opa-url", help="OPA server for --engine opa-server, e.g. http://127.0.0.1:8181."),
     click.option("--opa-token", envvar="DRREADY_OPA_TOKEN", help="Bearer token for the OPA server."),

@@ -196,7 +196,7 @@ def default_jobs() -> int:
 
 def evaluate(
     inputs: ScanInputs,
-    engine_name: str = "embedded",
+    engine_name: str = "auto",
     now: datetime | None = None,
     jobs: int | None = None,
     progress: Callable[[str], None] | None = None,
@@ -251,7 +251,7 @@ def evaluate(
         "schema": SCHEMA,
         "generated_at": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
         "drready_version": __version__,
-        "engine": engine_name,
+        "engine": engine.name,
         "config": str(inputs.config.path),
         "snapshot": {
             "path": inputs.snapshot.path,

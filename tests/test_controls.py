@@ -8,6 +8,7 @@ it with `opa eval` when OPA is installed.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 from functools import cache
 from typing import Any
@@ -166,4 +167,51 @@ def test_the_demo_gives_identical_results_on_both_engines(tmp_path) -> None:
                 control.id,
             )
             compared += len(embedded[control.id])
+    assert compared >= 100
+
+
+@cache
+def regorus_engine() -> Any:
+    from scanner.engine import regorus
+
+    if not regorus.available():
+        if os.environ.get("DRREADY_REQUIRE_OPA"):
+            pytest.fail("the regorus extension is required in CI (make tools builds it with cargo)")
+        pytest.skip("the regorus extension is not built (make regorus)")
+    return regorus.RegorusEngine(policies())
+
+
+def by_message(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return sorted(results, key=lambda r: (r["resource"], r["status"], r["message"]))
+
+
+@pytest.mark.parametrize(("control_id", "case"), all_cases())
+def test_case_gives_identical_results_on_regorus(control_id: str, case: str) -> None:
+    """regorus against rego-cpp on every case (and both against OPA, above): any difference fails."""
+    control = policies().control(control_id)
+    doc = tables()[control_id][case]["input"]
+    on_regorus = regorus_engine().evaluate([control], engine_input(doc, projection()))[control_id]
+    assert matches(on_regorus, tables()[control_id][case]["expect"]) == [], on_regorus
+    assert by_message(on_regorus) == by_message(engine().evaluate([control], doc)[control_id])
+    # regorus needs none of the projection rego-cpp does: the raw input gives the same results.
+    assert by_message(regorus_engine().evaluate([control], doc)[control_id]) == by_message(on_regorus)
+
+
+def test_the_demo_gives_identical_results_on_regorus_and_rego_cpp() -> None:
+    from datetime import date
+
+    from scanner.pipeline import load_inputs, policy_input
+    from scanner.stamps import resolve_stamps
+
+    from .conftest import DEMO
+
+    inputs = load_inputs(DEMO / "drready.yaml", DEMO / "snapshot.json", POLICIES)
+    compared = 0
+    for stamp in resolve_stamps(inputs.config, inputs.snapshot, inputs.regions):
+        controls = [c for c in policies().rego_controls if c.applies_to_kind(stamp.stamp.kind)]
+        doc = policy_input(stamp, inputs, date(2026, 11, 26))
+        on_regorus, on_rego_cpp = regorus_engine().evaluate(controls, doc), engine().evaluate(controls, doc)
+        for control in controls:
+            assert by_message(on_regorus[control.id]) == by_message(on_rego_cpp[control.id]), (stamp.name, control.id)
+            compared += len(on_regorus[control.id])
     assert compared >= 100

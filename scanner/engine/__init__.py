@@ -1,14 +1,18 @@
-"""Policy engines: the embedded one (rego-cpp through regopy) and a central OPA server. Both take
-the policies of scanner/catalogue.py and one stamp's input, and return each control's raw results."""
+"""Policy engines: regorus (Microsoft's Rust interpreter, through drready's extension in
+native/regorus), the embedded rego-cpp (regopy) and a central OPA server. Each takes the policies of
+scanner/catalogue.py and one stamp's input, and returns each control's raw results. `auto`, the
+default, is regorus when its extension is built, else rego-cpp (said once on stderr)."""
 
 from __future__ import annotations
 
+import sys
 from typing import Any, Protocol
 
 from scanner.catalogue import Control, Policies
 from scanner.errors import EngineError
 
-ENGINES = ("embedded", "opa-server")
+ENGINES = ("auto", "regorus", "embedded", "opa-server")
+_told_fallback = False
 
 
 class PolicyEngine(Protocol):
@@ -23,6 +27,16 @@ class PolicyEngine(Protocol):
 def make_engine(
     name: str, policies: Policies, opa_url: str | None = None, opa_token: str | None = None
 ) -> PolicyEngine:
+    if name == "auto":
+        from scanner.engine import regorus
+
+        name = "regorus" if regorus.available() else "embedded"
+        if name == "embedded":
+            _tell_fallback()
+    if name == "regorus":
+        from scanner.engine.regorus import RegorusEngine
+
+        return RegorusEngine(policies)
     if name == "embedded":
         from scanner.engine.embedded import EmbeddedEngine
 
@@ -34,3 +48,10 @@ def make_engine(
             raise EngineError("(opa-server)", "--engine opa-server needs --opa-url")
         return OpaServerEngine(policies, opa_url, opa_token)
     raise EngineError("(engine)", f"unknown engine '{name}'")
+
+
+def _tell_fallback() -> None:
+    global _told_fallback
+    if not _told_fallback:
+        _told_fallback = True
+        print("drready: note: the regorus engine is not built (make regorus); using rego-cpp", file=sys.stderr)
