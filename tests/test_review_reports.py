@@ -245,3 +245,16 @@ def test_a_large_estate_shows_a_bounded_number_of_cards_and_lists_the_rest_by_co
 
 
 SEVERITY_ORDER = ["critical", "high", "medium", "low", "info"]
+
+
+def test_a_stamp_with_many_recovery_steps_shows_the_ones_that_set_its_figures() -> None:
+    from scanner.render import STEPS_SHOWN, _steps_shown
+
+    steps = [{"id": f"s{i}", "rto_minutes": 30} for i in range(30)]
+    steps[25]["rto_minutes"] = "unbounded"
+    recovery = {"steps": steps, "estimate": {"rto_path": [steps[20], steps[29]], "rpo_set_by": [steps[27]]}}
+    shown = _steps_shown(recovery)
+    ids = [st["id"] for st in shown["steps_shown"]]
+    assert len(ids) == STEPS_SHOWN and shown["steps_left_out"] == 30 - STEPS_SHOWN
+    assert {"s20", "s25", "s27", "s29"} <= set(ids)  # the path, the RPO setter and the unbounded step
+    assert ids == sorted(ids, key=lambda i: int(i[1:]))  # still in dependency order

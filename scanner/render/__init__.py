@@ -377,6 +377,7 @@ def view_model(result: dict[str, Any], changes: dict[str, Any] | None = None) ->
                 "fixes": [f for f in fixes if f["effect"]],
                 "gap_groups": _by_control(groups["gaps"], controls, fixes),
                 **_cards("gap", _by_resource(groups["gaps"], controls, fixes), budget),
+                **_steps_shown(s["recovery"]),
                 **_cards("unknown", _by_resource(groups["unknown"], controls, []), budget),
                 "unknown": groups["unknown"],
                 "waived": groups["waived"],
@@ -521,6 +522,22 @@ FIX_FIRST_ROWS = 50  # the estate-wide fix-first table; report.xlsx's Fix first 
 CHART_STAMPS = 60  # stamps drawn in the chart (two rows each); the stamp table has every one
 
 
+STEPS_SHOWN = 12  # recovery steps per stamp in the HTML; the runbook has every one
+
+
+def _steps_shown(recovery: dict[str, Any]) -> dict[str, Any]:
+    """The steps that set the figures (on the RTO path, setting the RPO, unbounded or unknown) and then
+    the others in dependency order, up to STEPS_SHOWN: a 200-store stamp has a step per store."""
+    steps = recovery.get("steps") or []
+    estimate = recovery.get("estimate") or {}
+    key = {st["id"] for st in (estimate.get("rto_path") or []) + (estimate.get("rpo_set_by") or [])}
+    key |= {st["id"] for st in steps if not isinstance(st["rto_minutes"], int | float)}
+    chosen = [st for st in steps if st["id"] in key][:STEPS_SHOWN]
+    chosen += [st for st in steps if st["id"] not in key][: STEPS_SHOWN - len(chosen)]
+    keep = {st["id"] for st in chosen}
+    return {"steps_shown": [st for st in steps if st["id"] in keep], "steps_left_out": len(steps) - len(keep)}
+
+
 def _cards(kind: str, cards: list[dict[str, Any]], budget: int) -> dict[str, Any]:
     """The first resource cards up to `budget` findings in full ("gap_resources"); the rest by control
     ("gap_rest": control, title, severity, resource names), worst first."""
@@ -542,6 +559,7 @@ def _cards(kind: str, cards: list[dict[str, Any]], budget: int) -> dict[str, Any
     ordered = sorted(rest.values(), key=lambda e: (SEVERITY_RANK[e["severity"]], e["control"]))
     return {
         f"{kind}_resources": shown,
+        f"{kind}_resource_count": len(cards),
         f"{kind}_rest": ordered,
         f"{kind}_rest_count": sum(len(e["names"]) for e in ordered),
     }
