@@ -174,9 +174,20 @@ def _airflow_inputs(airflow: dict[str, Any], steps: list[Step]) -> list[str]:
     ]
 
 
+def _weights(step: Step, caps: Capabilities) -> tuple[Figure, Figure]:
+    """A step's RTO and RPO (None for a stateless step): unknown for an unknown mechanism, unbounded
+    where the capability gives no figure."""
+    if step.mechanism == "unknown":
+        return UNKNOWN, UNKNOWN if step.stateful else None
+    figure = caps.figure(step.mechanism)
+    rto = figure["rto"] if figure["rto"] is not None else UNBOUNDED
+    rpo = (figure["rpo"] if figure["rpo"] is not None else UNBOUNDED) if step.stateful else None
+    return rto, rpo
+
+
 def _add(graph: nx.DiGraph, step: Step, caps: Capabilities) -> None:
     figure = caps.figure(step.mechanism)
-    unknown = step.mechanism == "unknown"
+    rto, rpo = _weights(step, caps)
     graph.add_node(
         step.id,
         label=step.label,
@@ -185,10 +196,8 @@ def _add(graph: nx.DiGraph, step: Step, caps: Capabilities) -> None:
         resources=sorted(step.resources),
         resource_ids=step.resource_ids,
         stateful=step.stateful,
-        rto=UNKNOWN if unknown else (figure["rto"] if figure["rto"] is not None else UNBOUNDED),
-        rpo=(UNKNOWN if unknown else (figure["rpo"] if figure["rpo"] is not None else UNBOUNDED))
-        if step.stateful
-        else None,
+        rto=rto,
+        rpo=rpo,
         basis=figure.get("basis"),
         source=figure.get("source"),
         mechanism_label=figure.get("label"),
@@ -313,12 +322,7 @@ def fix_first(
     by_id = {c.id: c for c in controls}
     gaps = [f for f in findings if f.status == "fail" and by_id.get(f.control) and by_id[f.control].in_rego]
     movers = [i for i, f in enumerate(gaps) if by_id[f.control].recovery]
-
-    def figures(fixed: set[int]) -> tuple[Figure, Figure]:
-        fixed_ids = {id(gaps[i]) for i in fixed}
-        changed = [_fixed(f, by_id[f.control]) if id(f) in fixed_ids else f for f in findings]
-        graph = build_graph(stamp, resources, changed, declared, caps, controls)
-        return critical_path(graph)[0], worst_rpo(graph)[0]
+    figures = FixedFigures(stamp, resources, findings, declared, caps, controls, gaps)
 
     now, best = figures(set()), figures(set(movers))
     entries = []
@@ -345,6 +349,86 @@ def fix_first(
 
 
 SEVERITY_ORDER = {"critical": 0, "high": 1, "medium": 2, "low": 3, "info": 4}
+
+
+class FixedFigures:
+    """The estimated RTO and RPO with a set of gaps (indexes into `gaps`) fixed. The graph is built
+    once: a fix that only changes the mechanism of steps that exist either way changes their weights,
+    and the figures are re-computed over the same edges (a stamp of 200 resources: about 60 graph
+    re-builds before, each a few milliseconds). A fix that adds or removes a step re-builds the graph."""
+
+    def __init__(
+        self,
+        stamp: dict[str, Any],
+        resources: list[dict[str, Any]],
+        findings: list[Finding],
+        declared: dict[str, Any],
+        caps: Capabilities,
+        controls: list[Control],
+        gaps: list[Finding],
+    ) -> None:
+        self.args = (stamp, resources, findings, declared, caps, controls)
+        self.gaps = gaps
+        self.by_id = {c.id: c for c in controls}
+        self.by_control: dict[str, list[Finding]] = {}
+        for f in findings:
+            self.by_control.setdefault(f.control, []).append(f)
+        graph = build_graph(*self.args)
+        self.order = list(nx.topological_sort(graph))
+        self.preds = {n: list(graph.predecessors(n)) for n in self.order}
+        self.weights = {n: (d["rto"], d["rpo"]) for n, d in graph.nodes(data=True)}
+        self.step_ids: dict[str, set[str]] = {}
+        owners: dict[str, int] = {}
+        for c in controls:
+            if c.recovery:
+                ids = {st.id for st in _steps(c, self.by_control.get(c.id, []), resources, stamp["primary_region"])}
+                self.step_ids[c.id] = ids
+                for i in ids:
+                    owners[i] = owners.get(i, 0) + 1
+        self.shared_steps = any(n > 1 for n in owners.values())  # two controls' step: re-build to be exact
+
+    def __call__(self, fixed: set[int]) -> tuple[Figure, Figure]:
+        if not fixed:
+            return self._values(self.weights)
+        if self.shared_steps:
+            return self.rebuilt(fixed)
+        stamp, resources, _findings, _declared, caps, _controls = self.args
+        fixed_ids = {id(self.gaps[i]) for i in fixed}
+        weights = dict(self.weights)
+        for cid in {self.gaps[i].control for i in fixed}:
+            control = self.by_id[cid]
+            if control.recovery is None:
+                continue
+            changed = [_fixed(f, control) if id(f) in fixed_ids else f for f in self.by_control.get(cid, [])]
+            steps = _steps(control, changed, resources, stamp["primary_region"])
+            if {st.id for st in steps} != self.step_ids[cid]:
+                return self.rebuilt(fixed)
+            weights.update({st.id: _weights(st, caps) for st in steps})
+        return self._values(weights)
+
+    def rebuilt(self, fixed: set[int]) -> tuple[Figure, Figure]:
+        """The figures from a graph built anew with the gaps fixed (the reference the fast path matches)."""
+        stamp, resources, findings, declared, caps, controls = self.args
+        fixed_ids = {id(self.gaps[i]) for i in fixed}
+        changed = [_fixed(f, self.by_id[f.control]) if id(f) in fixed_ids else f for f in findings]
+        graph = build_graph(stamp, resources, changed, declared, caps, controls)
+        return critical_path(graph)[0], worst_rpo(graph)[0]
+
+    def _values(self, weights: dict[str, tuple[Figure, Figure]]) -> tuple[Figure, Figure]:
+        """Longest path to "restored" (the RTO: its value does not depend on which of equally long paths
+        is reported) and the worst RPO of the stateful steps."""
+        finish: dict[str, Figure] = {}
+        for node in self.order:
+            start: Figure = 0
+            for p in self.preds[node]:
+                if _rank(finish[p]) > _rank(start):
+                    start = finish[p]
+            finish[node] = _plus(start, weights[node][0])
+        rpo: Figure = 0
+        stateful = [w[1] for w in weights.values() if w[1] is not None]
+        for value in stateful:
+            rpo = _worse(rpo, value)
+        return finish["restored"], rpo if stateful else 0
 
 
 def _key(figures: tuple[Figure, Figure]) -> tuple[tuple[int, int], tuple[int, int]]:

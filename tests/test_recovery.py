@@ -298,3 +298,45 @@ def test_the_runbook_names_every_resource_warns_when_it_cannot_complete_and_ends
     assert orders.index("Declare the failover complete") < orders.index("## Failback")
     assistant = render_runbook(demo_result(), "assistant")
     assert "cannot be completed" not in assistant  # every step has a copy outside the primary region
+
+
+def stamp_analyses(config: Path, snapshot: Path) -> list[tuple[Any, ...]]:
+    """(stamp, resources, findings, declared, capabilities, controls) of every stamp, as the pipeline
+    gives them to the recovery graph."""
+    from datetime import date
+
+    from scanner.engine import make_engine
+    from scanner.pipeline import policy_input
+    from scanner.results import findings_for_stamp
+    from scanner.stamps import resolve_stamps
+
+    inputs = load_inputs(config, snapshot, None)
+    engine = make_engine("auto", inputs.policies)
+    out = []
+    for stamp in resolve_stamps(inputs.config, inputs.snapshot, inputs.regions):
+        controls = [c for c in inputs.policies.controls if c.applies_to_kind(stamp.stamp.kind)]
+        in_rego = [c for c in controls if c.in_rego]
+        doc = policy_input(stamp, inputs, date(2026, 11, 26))
+        found = findings_for_stamp(stamp, in_rego, engine.evaluate(in_rego, doc), inputs.snapshot.errors)
+        out.append((doc["stamp"], stamp.resources, found, doc["declared"], inputs.capabilities, controls))
+    return out
+
+
+def test_fix_first_figures_without_rebuilding_the_graph_match_a_rebuilt_graph(tmp_path: Path) -> None:
+    """The fast path of fix first (weights changed on the graph built once) against the graph built anew,
+    for every set fix first asks about, on the demo and on a synthetic estate of every stamp kind."""
+    from benchmarks.synth_estate import generate
+    from scanner.recovery import FixedFigures
+
+    estates = [(DEMO / "drready.yaml", DEMO / "snapshot.json"), generate(tmp_path / "synth", 2000, 8)]
+    checked = 0
+    for config, snapshot in estates:
+        for args in stamp_analyses(config, snapshot):
+            by_id = {c.id: c for c in args[5]}
+            gaps = [f for f in args[2] if f.status == "fail" and by_id.get(f.control) and by_id[f.control].in_rego]
+            movers = {i for i, f in enumerate(gaps) if by_id[f.control].recovery}
+            figures = FixedFigures(*args, gaps)
+            for fixed in [set(), movers, *({i} for i in movers), *(movers - {i} for i in movers)]:
+                assert figures(fixed) == figures.rebuilt(fixed), (args[0]["name"], sorted(fixed))
+                checked += 1
+    assert checked >= 60
