@@ -61,7 +61,8 @@ def run_scan(config: Path, snapshot: Path, out: Path, engine_args: list[str]) ->
 
 
 def opa_server() -> tuple[subprocess.Popen[bytes], str]:
-    opa = shutil.which("opa") or str(Path.home() / "go" / "bin" / "opa")
+    beside = Path(sys.executable).parent / "opa"  # make tools puts it in the virtualenv
+    opa = str(beside) if beside.exists() else shutil.which("opa") or str(Path.home() / "go" / "bin" / "opa")
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]

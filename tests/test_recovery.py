@@ -329,6 +329,7 @@ def test_fix_first_figures_without_rebuilding_the_graph_match_a_rebuilt_graph(tm
     from scanner.recovery import FixedFigures
 
     estates = [(DEMO / "drready.yaml", DEMO / "snapshot.json"), generate(tmp_path / "synth", 2000, 8)]
+    estates.append(generate(tmp_path / "one", 1500, 1))  # one large stamp: many movable gaps of one control
     checked = 0
     for config, snapshot in estates:
         for args in stamp_analyses(config, snapshot):
@@ -336,7 +337,11 @@ def test_fix_first_figures_without_rebuilding_the_graph_match_a_rebuilt_graph(tm
             gaps = [f for f in args[2] if f.status == "fail" and by_id.get(f.control) and by_id[f.control].in_rego]
             movers = {i for i, f in enumerate(gaps) if by_id[f.control].recovery}
             figures = FixedFigures(*args, gaps)
+            figures.set_best(movers)
             for fixed in [set(), movers, *({i} for i in movers), *(movers - {i} for i in movers)]:
                 assert figures(fixed) == figures.rebuilt(fixed), (args[0]["name"], sorted(fixed))
                 checked += 1
+            for i in movers:  # one step's weights changed, without walking the graph
+                assert figures.alone(i) == figures.rebuilt({i}), (args[0]["name"], i)
+                assert figures.all_but(i, movers) == figures.rebuilt(movers - {i}), (args[0]["name"], i)
     assert checked >= 60
