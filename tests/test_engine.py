@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -14,7 +18,7 @@ from scanner.collect.declared import stamp_declared
 from scanner.engine.embedded import EmbeddedEngine
 from scanner.errors import EngineError
 
-from .conftest import POLICIES, arm, opa_binary, opa_eval_all
+from .conftest import POLICIES, arm, opa_binary, opa_eval_all, run_cli
 
 # The Rego test rules run on the real OPA binary (`opa test`, in make test). They cannot yet run on
 # rego-cpp 1.5.2 as well: its `with input as` crashes the process (segmentation fault) when the rule
@@ -182,3 +186,33 @@ def test_names_that_need_escaping_come_back_unchanged(name: str, tmp_path: Path)
     opa = opa_binary()
     if opa:
         assert opa_eval_all(opa, [policies.control("DR-KV-01")], doc, tmp_path)["DR-KV-01"] == [result]
+
+
+def _without_regorus(tmp_path: Path) -> dict[str, str]:
+    """An environment where importing the regorus extension fails, as on a machine without it built."""
+    shadow = tmp_path / "shadow"
+    shadow.mkdir(exist_ok=True)
+    (shadow / "drready_regorus.py").write_text('raise ImportError("drready_regorus is not built here")\n')
+    return {**os.environ, "PYTHONPATH": str(shadow)}
+
+
+def test_auto_falls_back_to_rego_cpp_once_when_regorus_is_not_built(tmp_path: Path) -> None:
+    drready = str(Path(sys.executable).parent / "drready")
+    run = subprocess.run([drready, "scan", "--demo", "--out", str(tmp_path / "out"), "--format", "json"],
+                         env=_without_regorus(tmp_path), capture_output=True, text=True, timeout=300)  # fmt: skip
+    assert run.returncode == 1, run.stderr
+    assert run.stderr.count("the regorus engine is not built") == 1
+    assert json.loads((tmp_path / "out" / "result.json").read_text())["engine"] == "embedded"
+    chosen = subprocess.run([drready, "scan", "--demo", "--out", str(tmp_path / "o2"), "--engine", "regorus"],
+                            env=_without_regorus(tmp_path), capture_output=True, text=True, timeout=300)  # fmt: skip
+    assert chosen.returncode == 2 and "make regorus" in chosen.stderr and not (tmp_path / "o2").exists()
+
+
+def test_auto_runs_regorus_when_it_is_built(tmp_path: Path) -> None:
+    from scanner.engine import regorus
+
+    if not regorus.available():
+        pytest.skip("the regorus extension is not built")
+    result = run_cli("scan", "--demo", "--out", str(tmp_path / "out"), "--format", "json")
+    assert result.exit_code == 1 and "not built" not in result.output
+    assert json.loads((tmp_path / "out" / "result.json").read_text())["engine"] == "regorus"
