@@ -101,7 +101,9 @@ def structural(draw: st.DrawFn, doc: Any, depths: tuple[int, ...] = (70, 900)) -
         elif op == "recase" and isinstance(key, str):
             parent[key.upper() if key.islower() else key.lower()] = parent.pop(key)
         elif op == "duplicate" and isinstance(key, str):
-            parent[key.title() if key != key.title() else key.upper()] = copy.deepcopy(parent[key])
+            # A shared reference, not a deep copy: an earlier "deep" mutation may have nested the value
+            # past Python's recursion limit, and the serialised text is the same either way.
+            parent[key.title() if key != key.title() else key.upper()] = parent[key]
         elif op == "wrap":
             parent[key] = [parent[key]]
         elif op == "text":
