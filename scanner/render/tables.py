@@ -197,7 +197,7 @@ def _text_cell(value: Any) -> Any:
 def write_csv_frame(frame: pd.DataFrame, path: Path) -> None:
     """A table as CSV that a spreadsheet opens without running anything, with RFC 4180's CRLF lines
     (so a CR inside a cell is quoted, not read as the end of a row)."""
-    text_columns = frame.select_dtypes(include="object").columns
+    text_columns = [c for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])]
     frame.assign(**{c: frame[c].map(_text_cell) for c in text_columns}).to_csv(path, index=False, lineterminator="\r\n")
 
 
@@ -250,7 +250,8 @@ def write_xlsx(sheets: dict[str, pd.DataFrame], path: Path, created: datetime | 
 
 def _width(values: pd.Series, column: str) -> int:
     """A column as wide as its header and typical content, long text capped (it wraps instead)."""
-    longest = int(values.fillna("").astype(str).str.len().quantile(0.9)) if len(values) else 0
+    lengths = values.map(lambda v: 0 if v is None or v != v else len(str(v)))  # v != v: NaN
+    longest = int(lengths.quantile(0.9)) if len(values) else 0
     return max(len(column) + 2, min(WIDE.get(column, 30), longest + 2))
 
 
