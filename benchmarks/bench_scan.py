@@ -7,6 +7,7 @@ Targets (issue 8, on 2 cores): 100k/500 stamps under 60 s with the embedded engi
 most 11x; one 20k-resource stamp under 60 s; peak RSS under 2 GB; embedded within 10x of the OPA server.
 
     .venv/bin/python benchmarks/bench_scan.py [--sizes 1000,10000,100000] [--engines regorus,embedded,opa-server]
+        [--phases]   (also time evaluate and each report format on its own)
 """
 
 from __future__ import annotations
@@ -60,6 +61,26 @@ def run_scan(config: Path, snapshot: Path, out: Path, engine_args: list[str]) ->
     return {"wall_s": round(wall, 1), "peak_rss_mb": round(usage.ru_maxrss / 1024)}
 
 
+def phases(config: Path, snapshot: Path, work: Path, engine_args: list[str]) -> dict[str, float]:
+    """Wall time of `drready evaluate`, then of `drready report` for each format alone (each includes
+    starting Python and reading result.json, about a second at 100k findings)."""
+    drready = str(Path(sys.executable).parent / "drready")
+    work.mkdir(parents=True, exist_ok=True)
+    result = work / "result.json"
+    common = ["--fail-on", "none", "--allow-unknown", "-q"]
+    timed: dict[str, float] = {}
+    start = time.monotonic()
+    subprocess.run([drready, "evaluate", "--config", str(config), "--snapshot", str(snapshot), "--out", str(result),
+                    *common, *engine_args], stdout=subprocess.DEVNULL, check=False)  # fmt: skip
+    timed["evaluate"] = round(time.monotonic() - start, 1)
+    for fmt in FORMATS.split(","):
+        start = time.monotonic()
+        subprocess.run([drready, "report", "--result", str(result), "--out", str(work / fmt), "--format", fmt, *common],
+                       stdout=subprocess.DEVNULL, check=False)  # fmt: skip
+        timed[fmt] = round(time.monotonic() - start, 1)
+    return timed
+
+
 def opa_server() -> tuple[subprocess.Popen[bytes], str]:
     beside = Path(sys.executable).parent / "opa"  # make tools puts it in the virtualenv
     opa = str(beside) if beside.exists() else shutil.which("opa") or str(Path.home() / "go" / "bin" / "opa")
@@ -77,6 +98,9 @@ def main() -> None:
     parser.add_argument("--stamps", type=int, default=500)
     parser.add_argument("--single-stamp", type=int, default=20000)
     parser.add_argument("--engines", default="regorus,embedded,opa-server")
+    parser.add_argument(
+        "--phases", action="store_true", help="Also time `evaluate` and each format's `report` on its own."
+    )
     args = parser.parse_args()
     cases = [(int(n), args.stamps) for n in args.sizes.split(",") if n]
     if args.single_stamp:
@@ -90,6 +114,8 @@ def main() -> None:
                 for engine in args.engines.split(","):
                     extra = ["--engine", engine] + (["--opa-url", url] if engine == "opa-server" else [])
                     measured = run_scan(config, snapshot, Path(tmp) / f"out-{resources}-{stamps}-{engine}", extra)
+                    if args.phases:
+                        measured["phases_s"] = phases(config, snapshot, Path(tmp) / f"p-{resources}-{engine}", extra)
                     rows.append({"resources": resources, "stamps": stamps, "engine": engine, **measured})
                     print(json.dumps(rows[-1]), flush=True)
     finally:
