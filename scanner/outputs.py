@@ -37,11 +37,17 @@ def output_set(out_dir: Path) -> Iterator[Path]:
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     with _locked(out_dir):
         _tidy(out_dir)
-    stage = Path(tempfile.mkdtemp(dir=out_dir.parent, prefix=f".{out_dir.name}.staging."))
+        # Made and marked as in use under the lock: another run tidies only under the lock, so it never
+        # sees this folder before its owner mark (it removed an unmarked one as a killed run's).
+        stage = Path(tempfile.mkdtemp(dir=out_dir.parent, prefix=f".{out_dir.name}.staging."))
+        try:
+            (stage / OWNER).write_text(str(os.getpid()), encoding="utf-8")
+        except OSError:
+            shutil.rmtree(stage, ignore_errors=True)
+            raise
     umask = os.umask(0)
     os.umask(umask)
     os.chmod(stage, 0o777 & ~umask)  # mkdtemp makes it private; --out is an ordinary folder
-    (stage / OWNER).write_text(str(os.getpid()), encoding="utf-8")
     try:
         yield stage
         with _locked(out_dir):
