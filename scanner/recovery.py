@@ -323,11 +323,9 @@ def fix_first(
     by_id = {c.id: c for c in controls}
     gaps = [f for f in findings if f.status == "fail" and by_id.get(f.control) and by_id[f.control].in_rego]
     movers = [i for i, f in enumerate(gaps) if by_id[f.control].recovery]
-    figures = FixedFigures(stamp, resources, findings, declared, caps, controls, gaps)
-
-    now, best = figures(set()), figures(set(movers))
-    figures.set_best(set(movers))
+    figures = FixedFigures((stamp, resources, findings, declared, caps, controls), gaps)
     moving = set(movers)
+    now, best = figures(set()), figures.all_fixed(moving)
     entries = []
     for i, f in enumerate(gaps):
         alone = figures.alone(i) if i in moving and best != now else now
@@ -352,6 +350,8 @@ def fix_first(
 
 
 SEVERITY_ORDER = {"critical": 0, "high": 1, "medium": 2, "low": 3, "info": 4}
+# What build_graph, analyse and fix_first take: stamp, resources, findings, declared, capabilities, controls.
+GraphArgs = tuple[dict[str, Any], list[dict[str, Any]], list[Finding], dict[str, Any], Capabilities, list[Control]]
 
 
 class _Changed:
@@ -363,11 +363,7 @@ class _Changed:
 
     def __init__(self, figures: FixedFigures, weights: dict[str, tuple[Figure, Figure]]) -> None:
         self.owner, self.weights = figures, weights
-        key = id(weights)
-        cache = figures.__dict__.setdefault("_changed_cache", {})
-        if key not in cache:
-            cache[key] = self._stats()
-        self.stats = cache[key]
+        self.stats = self._stats()
 
     def _stats(self) -> dict[str, Any]:
         rto_specials = Counter(w[0] for w in self.weights.values() if w[0] in (UNBOUNDED, UNKNOWN))
@@ -427,17 +423,10 @@ class FixedFigures:
     and the figures are re-computed over the same edges (a stamp of 200 resources: about 60 graph
     re-builds before, each a few milliseconds). A fix that adds or removes a step re-builds the graph."""
 
-    def __init__(
-        self,
-        stamp: dict[str, Any],
-        resources: list[dict[str, Any]],
-        findings: list[Finding],
-        declared: dict[str, Any],
-        caps: Capabilities,
-        controls: list[Control],
-        gaps: list[Finding],
-    ) -> None:
-        self.args = (stamp, resources, findings, declared, caps, controls)
+    def __init__(self, args: GraphArgs, gaps: list[Finding]) -> None:
+        """args: what build_graph takes (stamp, resources, findings, declared, capabilities, controls)."""
+        self.args = args
+        stamp, resources, findings, _declared, _caps, controls = args
         self.gaps = gaps
         self.by_id = {c.id: c for c in controls}
         self.by_control: dict[str, list[Finding]] = {}
@@ -448,7 +437,9 @@ class FixedFigures:
         self.preds = {n: list(graph.predecessors(n)) for n in self.order}
         self.weights = {n: (d["rto"], d["rpo"]) for n, d in graph.nodes(data=True)}
         self.succs = {n: list(graph.successors(n)) for n in self.order}
-        self.best_weights: dict[str, tuple[Figure, Figure]] | None = None
+        self.best_weights: dict[str, tuple[Figure, Figure]] | None = None  # set by all_fixed
+        self.from_now: _Changed | None = None  # built when first needed
+        self.from_best: _Changed | None = None
         self.step_ids: dict[str, set[str]] = {}
         owners: dict[str, int] = {}
         for c in controls:
@@ -465,25 +456,31 @@ class FixedFigures:
         weights = None if self.shared_steps else self._weights_for(fixed)
         return self.rebuilt(fixed) if weights is None else self._values(weights)
 
-    def set_best(self, fixed: set[int]) -> None:
-        """Keep the weights with every movable gap fixed, for all_but."""
-        self.best_weights = self._weights_for(fixed)
+    def all_fixed(self, movers: set[int]) -> tuple[Figure, Figure]:
+        """The figures with every movable gap fixed; their weights are kept for all_but."""
+        best = None if self.shared_steps else self._weights_for(movers)
+        if best is None:
+            return self.rebuilt(movers)
+        self.best_weights = best
+        return self._values(best)
 
     def alone(self, i: int) -> tuple[Figure, Figure]:
         """The figures with gap i alone fixed."""
         one = self._single_step(i)
-        if one is None or self.weights is None:
+        if one is None:
             return self({i})
         sid, _unfixed, fixed = one
-        return _Changed(self, self.weights).figures(sid, fixed)
+        self.from_now = self.from_now or _Changed(self, self.weights)
+        return self.from_now.figures(sid, fixed)
 
     def all_but(self, i: int, movers: set[int]) -> tuple[Figure, Figure]:
-        """The figures with every movable gap but i fixed."""
+        """The figures with every movable gap but i fixed (after all_fixed)."""
         one = self._single_step(i)
         if one is None or self.best_weights is None:
             return self(movers - {i})
         sid, unfixed, _fixed = one
-        return _Changed(self, self.best_weights).figures(sid, unfixed)
+        self.from_best = self.from_best or _Changed(self, self.best_weights)
+        return self.from_best.figures(sid, unfixed)
 
     def _single_step(self, i: int) -> tuple[str, tuple[Figure, Figure], tuple[Figure, Figure]] | None:
         """For a gap whose control makes one step per resource and whose step exists fixed or not: the

@@ -336,8 +336,8 @@ def test_fix_first_figures_without_rebuilding_the_graph_match_a_rebuilt_graph(tm
             by_id = {c.id: c for c in args[5]}
             gaps = [f for f in args[2] if f.status == "fail" and by_id.get(f.control) and by_id[f.control].in_rego]
             movers = {i for i, f in enumerate(gaps) if by_id[f.control].recovery}
-            figures = FixedFigures(*args, gaps)
-            figures.set_best(movers)
+            figures = FixedFigures(args, gaps)
+            assert figures.all_fixed(movers) == figures.rebuilt(movers), args[0]["name"]
             for fixed in [set(), movers, *({i} for i in movers), *(movers - {i} for i in movers)]:
                 assert figures(fixed) == figures.rebuilt(fixed), (args[0]["name"], sorted(fixed))
                 checked += 1
