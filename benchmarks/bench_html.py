@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import shutil
 import subprocess
 import sys
@@ -21,6 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.chromium_probe import probe  # noqa: E402
 from benchmarks.synth_estate import generate  # noqa: E402
 
 PROBE = """<script>addEventListener('load', () => setTimeout(() => {
@@ -37,22 +37,8 @@ def drready(*args: str) -> float:
     return time.monotonic() - start
 
 
-def load_ms(browser: str, html: Path, work: Path) -> int:
-    page = work / "probed.html"
-    text = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", html.read_text(encoding="utf-8"))
-    page.write_text(text.replace("</body>", PROBE + "</body>"), encoding="utf-8")
-    flags = ["--headless", "--no-sandbox", "--disable-gpu", f"--user-data-dir={work / 'profile'}"]
-    dom = subprocess.run(
-        [browser, *flags, "--window-size=1400,1000", "--virtual-time-budget=60000", "--dump-dom", page.as_uri()],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=True,
-    ).stdout
-    found = re.search(r'data-load-ms="(\d+)"', dom)
-    if not found:
-        raise SystemExit("the load probe did not run")
-    return int(found.group(1))
+def load_ms(browser: str, page: Path, work: Path) -> int:
+    return int(probe(browser, page.read_text(encoding="utf-8"), PROBE, "data-load-ms", work, 1400, 60000))
 
 
 def main() -> None:

@@ -13,6 +13,7 @@ from typing import Any
 import openpyxl
 import pytest
 
+from benchmarks.chromium_probe import probe
 from scanner.render.charts import AXIS_MAX, LABEL_W, log_x, recovery_chart, trend_chart
 
 from .conftest import DEMO, run_cli
@@ -90,25 +91,11 @@ def test_nothing_overflows_the_viewport_in_chromium(out: Path, tmp_path: Path, w
     browser = chromium()
     if not browser:
         pytest.skip("chromium not installed")
-    html = (out / "report.html").read_text()
-    probed = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", html).replace(
-        "</body>", OVERFLOW_PROBE + "</body>"
-    )
-    page = tmp_path / "report.html"
-    page.write_text(probed)
+    found = probe(browser, (out / "report.html").read_text(), OVERFLOW_PROBE, "data-overflow", tmp_path, width, 5000)
+    layout = json.loads(found)
+    assert layout["width"] <= width and layout["scroll"] <= layout["width"], layout
+    assert layout["over"] == [], layout
     flags = [*CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'profile'}", f"--window-size={width},1200"]
-    dom = subprocess.run(
-        [browser, *flags, "--virtual-time-budget=5000", "--dump-dom", page.as_uri()],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    ).stdout
-    found = re.search(r"data-overflow=\"([^\"]*)\"", dom)
-    assert found, "the probe did not run"
-    probe = json.loads(found.group(1).replace("&quot;", '"').replace("&amp;", "&"))
-    assert probe["width"] <= width and probe["scroll"] <= probe["width"], probe
-    assert probe["over"] == [], probe
     shot = tmp_path / f"report-{width}.png"
     subprocess.run([browser, *flags, f"--screenshot={shot}", (out / "report.html").as_uri()], capture_output=True,
                    timeout=120, check=True)  # fmt: skip
