@@ -392,15 +392,17 @@ def exit_code(result: dict[str, Any], fail_on: str | None, allow_unknown: bool) 
     return 0
 
 
-def _finding_key(f: dict[str, Any]) -> tuple[str, str, str]:
+def finding_key(f: dict[str, Any]) -> tuple[str, str, str]:
+    """What identifies a finding across two results: stamp, control and resource (ids compared
+    case-insensitively, as ARM treats them)."""
     return (f["stamp"], f["control"], f["resource"].lower())
 
 
 def diff_results(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
     """What changed between two results: new gaps, resolved gaps, findings whose status or severity
     changed otherwise, and each stamp's score, verdict and achieved RPO/RTO."""
-    before = {_finding_key(f): f for f in old["findings"]}
-    after = {_finding_key(f): f for f in new["findings"]}
+    before = {finding_key(f): f for f in old["findings"]}
+    after = {finding_key(f): f for f in new["findings"]}
     new_gaps = [f for k, f in after.items() if is_gap(f) and not (k in before and is_gap(before[k]))]
     resolved = [f for k, f in before.items() if is_gap(f) and not (k in after and is_gap(after[k]))]
     changed = [

@@ -20,7 +20,7 @@ from scanner.durations import format_minutes
 from scanner.errors import InputError
 from scanner.files import canonical_json
 from scanner.render import charts
-from scanner.results import SEVERITY_RANK, is_gap
+from scanner.results import SEVERITY_RANK, finding_key, is_gap
 
 FORMATS = ("html", "pdf", "md", "json", "sarif", "junit", "csv", "xlsx")
 FILE_NAMES = {
@@ -141,12 +141,12 @@ def trend_rows(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """One row per result and stamp, oldest first: the table behind trend.html and trend.csv, with the
     gaps new and resolved since the stamp's previous result."""
     rows = []
-    before: dict[str, set[tuple[str, str]]] = {}
+    before: dict[str, set[tuple[str, str, str]]] = {}
     for r in sorted(results, key=lambda r: r["generated_at"]):
-        gaps: dict[str, set[tuple[str, str]]] = defaultdict(set)
+        gaps: dict[str, set[tuple[str, str, str]]] = defaultdict(set)
         for f in r["findings"]:
             if is_gap(f):
-                gaps[f["stamp"]].add((f["control"], f["resource"]))
+                gaps[f["stamp"]].add(finding_key(f))  # as drready diff and --previous match findings
         for s in r["stamps"]:
             achieved = (s.get("recovery") or {}).get("achieved") or {}
             previous = before.get(s["name"])
@@ -359,7 +359,7 @@ def view_model(result: dict[str, Any], changes: dict[str, Any] | None = None) ->
     since = since_last_scan(changes)
     by_stamp: dict[str, dict[str, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
     for f in result["findings"]:
-        if since and (f["stamp"], f["control"], f["resource"].lower()) in since["new_keys"]:
+        if since and finding_key(f) in since["new_keys"]:
             f = f | {"change": "new"}
         bucket = "waived" if f["waiver"] else {"fail": "gaps", "unknown": "unknown"}.get(f["status"], f["status"])
         by_stamp[f["stamp"]][bucket].append(f)
@@ -436,7 +436,7 @@ def since_last_scan(changes: dict[str, Any] | None) -> dict[str, Any] | None:
         "resolved": changes["resolved"],
         "changed": changes["changed"],
         "removed_stamps": changes["removed_stamps"],
-        "new_keys": {(f["stamp"], f["control"], f["resource"].lower()) for f in changes["new_gaps"]},
+        "new_keys": {finding_key(f) for f in changes["new_gaps"]},
     }
 
 
