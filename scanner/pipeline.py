@@ -131,6 +131,9 @@ def stamp_input(stamp: ResolvedStamp, inputs: ScanInputs, today: date) -> dict[s
         "children": {k.lower(): v for k, v in snapshot.children.items() if k.lower() in ids},
         "pairs": stamp.pairs,
         "authorization": stamp_role_assignments(stamp, snapshot),
+        "resource_groups": stamp_resource_groups(stamp, snapshot),
+        "management_groups": stamp_management_groups(stamp, snapshot),
+        "policy_assignments": stamp_policy_assignments(stamp, snapshot),
         "declared": stamp_declared(snapshot.declared, s.name, s.tier, s.drill_interval, today),
         "regions": inputs.regions.facts(
             [
@@ -187,6 +190,62 @@ def stamp_role_assignments(stamp: ResolvedStamp, snapshot: Snapshot) -> list[dic
         principals.add((r.get("identity") or {}).get("principalId"))
     principals.discard(None)
     return [a for a in snapshot.authorization if (a.get("properties") or {}).get("principalId") in principals]
+
+
+MANAGEMENT_GROUP_SCOPE = "/providers/microsoft.management/managementgroups/"
+
+
+def _group_id(resource_id: str) -> str | None:
+    """/subscriptions/{s}/resourcegroups/{g} of a resource id, in lower case."""
+    parts = resource_id.lower().split("/")
+    grouped = len(parts) > 4 and parts[1] == "subscriptions" and parts[3] == "resourcegroups"
+    return "/".join(parts[:5]) if grouped else None
+
+
+def _subscription_id(resource_id: str) -> str | None:
+    parts = resource_id.lower().split("/")
+    return parts[2] if len(parts) > 2 and parts[1] == "subscriptions" else None
+
+
+def stamp_resource_groups(stamp: ResolvedStamp, snapshot: Snapshot) -> dict[str, Any] | None:
+    """The region of each resource group holding the stamp's resources (lower-case group id -> region,
+    None when Resource Graph gave none); None when resource groups were not collected. A group missing
+    from the collected rows is left out, so a control reading it says it is not known."""
+    if snapshot.resource_groups is None:
+        return None
+    wanted = {g for g in (_group_id(str(r["id"])) for r in stamp.resources) if g}
+    return {
+        str(g["id"]).lower(): norm_region(g.get("location")) or None
+        for g in snapshot.resource_groups
+        if str(g["id"]).lower() in wanted
+    }
+
+
+def stamp_management_groups(stamp: ResolvedStamp, snapshot: Snapshot) -> dict[str, list[str]]:
+    """Each of the stamp's subscriptions -> the scopes of the management groups above it (from the
+    subscription's managementGroupAncestorsChain); a subscription whose chain is not known is left out."""
+    wanted = {s for s in (_subscription_id(str(r["id"])) for r in stamp.resources) if s}
+    chains = {}
+    for row in snapshot.subscriptions or []:
+        sub = str(row.get("subscriptionId") or _subscription_id(str(row["id"])) or "").lower()
+        chain = (row.get("properties") or {}).get("managementGroupAncestorsChain")
+        if sub in wanted and isinstance(chain, list):
+            names = [str(m.get("name")).lower() for m in chain if isinstance(m, dict) and m.get("name")]
+            chains[sub] = [MANAGEMENT_GROUP_SCOPE + n for n in names]
+    return chains
+
+
+def stamp_policy_assignments(stamp: ResolvedStamp, snapshot: Snapshot) -> list[dict[str, Any]] | None:
+    """The policy assignments whose scope is a management group, or a subscription, resource group or
+    resource above one of the stamp's resources; None when assignments were not collected."""
+    if snapshot.policy_assignments is None:
+        return None
+    above: set[str] = set()
+    for r in stamp.resources:
+        rid = str(r["id"]).lower()
+        above |= {rid, f"/subscriptions/{_subscription_id(rid)}", _group_id(rid) or rid}
+    scope = lambda a: str((a.get("properties") or {}).get("scope") or "").lower()  # noqa: E731
+    return [a for a in snapshot.policy_assignments if scope(a) in above or MANAGEMENT_GROUP_SCOPE in scope(a)]
 
 
 def default_jobs() -> int:

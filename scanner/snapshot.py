@@ -28,6 +28,11 @@ class Snapshot:
     authorization: list[dict[str, Any]] = field(default_factory=list)
     declared: dict[str, Any] = field(default_factory=dict)
     locations: list[dict[str, Any]] = field(default_factory=list)  # GET /subscriptions/{id}/locations
+    # Resource Graph's resourcecontainers and policyresources rows; None when not collected (a snapshot
+    # from a file, or one taken before drready read them), so the controls that need them are unknown.
+    resource_groups: list[dict[str, Any]] | None = None
+    subscriptions: list[dict[str, Any]] | None = None
+    policy_assignments: list[dict[str, Any]] | None = None
     errors: list[dict[str, Any]] = field(default_factory=list)
     path: str = "<memory>"
 
@@ -41,6 +46,9 @@ class Snapshot:
             "authorization": self.authorization,
             "declared": self.declared,
             "locations": self.locations,
+            "resource_groups": self.resource_groups,
+            "subscriptions": self.subscriptions,
+            "policy_assignments": self.policy_assignments,
             "errors": self.errors,
         }
 
@@ -87,6 +95,26 @@ class RoleAssignment(TypedDict, total=False):
     properties: Required[AssignmentProperties]
 
 
+class Container(TypedDict, total=False):
+    """A subscription or resource group as Resource Graph's resourcecontainers table gives it."""
+
+    __pydantic_config__ = ConfigDict(extra="allow")  # type: ignore[misc]
+    id: Required[Text]
+    name: StrictStr | None
+    location: StrictStr | None
+    subscriptionId: StrictStr | None
+    properties: InstanceOf[dict] | None
+
+
+class PolicyAssignment(TypedDict, total=False):
+    """A policy assignment as Resource Graph's policyresources table gives it."""
+
+    __pydantic_config__ = ConfigDict(extra="allow")  # type: ignore[misc]
+    id: Required[Text]
+    name: StrictStr | None
+    properties: Required[InstanceOf[dict]]
+
+
 class CollectionError(TypedDict, total=False):
     __pydantic_config__ = ConfigDict(extra="allow")  # type: ignore[misc]
     source: Required[StrictStr]
@@ -105,6 +133,9 @@ class Envelope(BaseModel):
     authorization: list[RoleAssignment] | None = None
     declared: InstanceOf[dict] | None = None
     locations: list[InstanceOf[dict]] | None = None
+    resource_groups: list[Container] | None = None
+    subscriptions: list[Container] | None = None
+    policy_assignments: list[PolicyAssignment] | None = None
     errors: list[CollectionError] | None = None
 
 
@@ -138,6 +169,9 @@ def parse_snapshot(data: Any, source: str) -> Snapshot:
         authorization=envelope.authorization or [],
         declared=envelope.declared or {},
         locations=envelope.locations or [],
+        resource_groups=envelope.resource_groups,
+        subscriptions=envelope.subscriptions,
+        policy_assignments=envelope.policy_assignments,
         errors=[dict(e) for e in envelope.errors or []],
         path=source,
     )

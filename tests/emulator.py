@@ -91,6 +91,8 @@ class Emulator:
     ) -> None:
         self.resources = snapshot["resources"]
         self.authorization = snapshot.get("authorization", [])
+        self.containers = (snapshot.get("subscriptions") or []) + (snapshot.get("resource_groups") or [])
+        self.policy_assignments = snapshot.get("policy_assignments") or []
         self.subscriptions = subscriptions or sorted({r["subscriptionId"] for r in self.resources})
         self.routes = arm_routes(snapshot)
         for sub in self.subscriptions:
@@ -199,9 +201,24 @@ class Emulator:
         if table == "authorizationresources":
             return [a for a in self.authorization if a["id"].split("/")[2] in subs]
         if table == "resourcecontainers":  # only the subscriptions this tenant has (Azure hides the rest)
+            chains = {str(c["subscriptionId"]): c for c in self.containers if c["type"] == SUBSCRIPTION_TYPE}
+            visible = sorted(subs & set(self.subscriptions))
             return [
-                {"id": f"/subscriptions/{s}", "name": s, "subscriptionId": s, "properties": {"state": "Enabled"}}
-                for s in sorted(subs & set(self.subscriptions))
+                chains.get(s)
+                or {
+                    "id": f"/subscriptions/{s}",
+                    "name": s,
+                    "type": SUBSCRIPTION_TYPE,
+                    "subscriptionId": s,
+                    "properties": {"state": "Enabled"},
+                }
+                for s in visible
+            ] + [c for c in self.containers if c["type"] != SUBSCRIPTION_TYPE and c["subscriptionId"] in visible]
+        if table == "policyresources":  # management-group assignments are seen from every subscription below
+            return [
+                a
+                for a in self.policy_assignments
+                if not a["id"].lower().startswith("/subscriptions/") or a["id"].split("/")[2] in subs
             ]
         return []
 
@@ -258,6 +275,9 @@ class Emulator:
             do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _handle
 
         return Handler
+
+
+SUBSCRIPTION_TYPE = "microsoft.resources/subscriptions"
 
 
 def arm_routes(snapshot: dict[str, Any]) -> dict[tuple[str, str], Any]:

@@ -65,6 +65,35 @@ def test_collected_snapshot_scores_exactly_like_the_same_resources_from_a_file(e
     assert comparable(live) == comparable(from_file)
 
 
+def test_resource_groups_subscriptions_and_policy_assignments_are_collected(emulator: Emulator) -> None:
+    snapshot = collect(emulator)
+    assert snapshot.resource_groups == DEMO_SNAPSHOT["resource_groups"]
+    assert snapshot.subscriptions == DEMO_SNAPSHOT["subscriptions"]
+    assert snapshot.policy_assignments == DEMO_SNAPSHOT["policy_assignments"]
+
+
+def test_a_failed_policy_read_makes_only_the_policy_controls_unknown(emulator: Emulator) -> None:
+    emulator.faults.server_error_tables = {"policyresources"}
+    snapshot = collect(emulator, retries=0)
+    assert [e["source"] for e in snapshot.errors] == ["resource-graph:policyresources"]
+    assert snapshot.policy_assignments is None and snapshot.resource_groups is not None
+    result = evaluate(load_inputs(DEMO / "drready.yaml", snapshot, POLICIES))
+    statuses = {(f["control"], f["status"]) for f in result["findings"] if f["control"].startswith("DR-POL")}
+    assert statuses == {("DR-POL-01", "unknown"), ("DR-POL-02", "unknown")}
+    others = [f for f in result["findings"] if "policyresources" in f["message"]]
+    assert [f for f in others if not f["control"].startswith("DR-POL")] == []
+
+
+def test_a_failed_container_read_makes_group_placement_unknown(emulator: Emulator) -> None:
+    emulator.faults.server_error_tables = {"resourcecontainers"}
+    snapshot = collect(emulator, retries=0)
+    assert snapshot.resource_groups is None and snapshot.subscriptions is None
+    result = evaluate(load_inputs(DEMO / "drready.yaml", snapshot, POLICIES))
+    reg = [f for f in result["findings"] if f["control"] == "DR-REG-02" and f["resource_type"] == "stamp"]
+    assert reg and all(f["status"] in ("unknown", "not_applicable") for f in reg)
+    assert any(f["status"] == "unknown" for f in reg)
+
+
 def test_only_reads_are_sent_and_every_request_is_authorized(emulator: Emulator) -> None:
     collect(emulator)
     assert [r["path"].endswith("/origingroups") for r in emulator.requests].count(True) == 1  # listed once

@@ -125,7 +125,7 @@ def test_syntax_error_names_the_file(tmp_path: Path) -> None:
 
 def test_metadata_is_read_from_the_rego_text() -> None:
     policies = load_policies(POLICIES)
-    assert len(policies.rego_controls) == 31 and policies.control("DR-AI-05").stamps == ("genai",)
+    assert len(policies.rego_controls) == 35 and policies.control("DR-AI-05").stamps == ("genai",)
     web = policies.control("DR-WEB-01")
     assert web.severity == "high" and web.stamps == ("web",)
     assert web.resource_types == ("microsoft.storage/storageaccounts",)

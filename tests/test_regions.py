@@ -166,7 +166,16 @@ def test_stamps_outside_the_us_get_no_unknown_for_want_of_region_data(tmp_path: 
         for r in stamp.resources:
             where = {"centralus": primary_display, "eastus2": secondary_display, "eastus": secondary_display}
             moved.append(r | {"location": where.get(str(r.get("location")).replace(" ", "").lower(), r["location"])})
-    snapshot = Snapshot(resources=moved, children=demo.children, authorization=demo.authorization)
+    places = {str(r["resourceGroup"]).lower(): r["location"] for r in moved if str(r["location"]).lower() != "global"}
+    groups = [g | {"location": places.get(g["name"].lower(), g["location"])} for g in demo.resource_groups or []]
+    snapshot = Snapshot(
+        resources=moved,
+        children=demo.children,
+        authorization=demo.authorization,
+        resource_groups=groups,
+        subscriptions=demo.subscriptions,
+        policy_assignments=demo.policy_assignments,
+    )
     result = evaluate(load_inputs(tmp_path / "drready.yaml", snapshot, POLICIES))
     unknown = [(f["stamp"], f["control"], f["message"]) for f in result["findings"] if f["status"] == "unknown"]
     assert unknown == []

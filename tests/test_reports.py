@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 
 from scanner.assets import asset_dir
-from scanner.render import PR_COMMENT_LIMIT, _environment, pr_summary, view_model
+from scanner.render import PR_COMMENT_LIMIT, SUMMARY_GAPS, _environment, pr_summary, view_model
 from scanner.render import render as render_formats
 
 from .conftest import DEMO, REPO, SHARED, run_cli, venv_tool
@@ -223,8 +223,10 @@ def test_markdown_summary_fits_a_pr_comment_and_says_what_was_left_out(out: Path
     big["findings"] += [
         template | {"resource": f"/r/{i}", "resource_name": f"res{i}", "message": "m" * 300} for i in range(2000)
     ]
-    text = pr_summary(_environment(asset_dir("reports")), big, view_model(big))
-    assert len(text) < 12_000 and "2049 more gap(s) in the full report" in text
+    view = view_model(big)
+    text = pr_summary(_environment(asset_dir("reports")), big, view)
+    assert len(text) < 12_000 and f"{len(view['gaps']) - SUMMARY_GAPS} more gap(s) in the full report" in text
+    assert len(view["gaps"]) > 2000
     assert len(pr_summary(_environment(asset_dir("reports")), big, view_model(big), limit=3000)) < 3000
     assert len(summary) < 10_000 and summary.index("**Fix first**") < summary.index("| Severity |")
 

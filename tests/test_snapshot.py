@@ -89,6 +89,26 @@ def test_real_arm_bodies_are_valid_resources(tmp_path: Path) -> None:
             "$.authorization[0].properties.principalId",
             "expected a string",
         ),
+        (
+            {"schema": "drready.snapshot/v1", "resources": [], "resource_groups": [{"id": "/g", "location": 3}]},
+            "$.resource_groups[0].location",
+            "expected a string",
+        ),
+        (
+            {"schema": "drready.snapshot/v1", "resources": [], "subscriptions": {"id": "/s"}},
+            "$.subscriptions",
+            "expected an array",
+        ),
+        (
+            {"schema": "drready.snapshot/v1", "resources": [], "policy_assignments": [{"id": "/p", "properties": []}]},
+            "$.policy_assignments[0].properties",
+            "expected an object",
+        ),
+        (
+            {"schema": "drready.snapshot/v1", "resources": [], "policy_assignments": [{"name": "p", "properties": {}}]},
+            "$.policy_assignments[0].id",
+            "",
+        ),
     ],
 )
 def test_invalid_snapshots(tmp_path: Path, data: dict, where: str, what: str) -> None:

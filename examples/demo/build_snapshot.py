@@ -77,6 +77,13 @@ CUS, EUS2, EUS = "centralus", "eastus2", "eastus"
 KV_ON = {"properties__enableSoftDelete": True, "properties__enablePurgeProtection": True}
 
 
+def firewall(rg: str, vnet: str) -> dict[str, Any]:
+    """A data-plane firewall (networkAcls, the shape of the published createVaultWithNetworkAcls body)
+    that admits one subnet and denies the rest."""
+    subnet = rid(rg, "Microsoft.Network/virtualNetworks", vnet) + "/subnets/subnet1"
+    return {"bypass": "AzureServices", "defaultAction": "Deny", "ipRules": [], "virtualNetworkRules": [{"id": subnet}]}
+
+
 def waf_id(rg: str, name: str) -> str:
     return rid(rg, "Microsoft.Network/ApplicationGatewayWebApplicationFirewallPolicies", name)
 
@@ -129,9 +136,30 @@ def web_stamp(fx: Path) -> list[dict[str, Any]]:
             t,
             sku={"name": "Standard_RAGZRS", "tier": "Standard"},
             properties__isHnsEnabled=False,
+            # NET-04: the shared RA-GZRS account admits the primary's subnet only.
+            properties__networkAcls=firewall("rg-storefront-cus", "vnet-storefront-cus"),
         ),
-        resource(fx, "keyvault/vault-get.json", "kv-storefront-cus", "rg-storefront-cus", CUS, t, **KV_ON),
-        resource(fx, "keyvault/vault-get.json", "kv-storefront-eus2", "rg-storefront-eus2", EUS2, t, **KV_ON),
+        # NET-04: each vault admits its own region's subnet.
+        resource(
+            fx,
+            "keyvault/vault-get.json",
+            "kv-storefront-cus",
+            "rg-storefront-cus",
+            CUS,
+            t,
+            properties__networkAcls=firewall("rg-storefront-cus", "vnet-storefront-cus"),
+            **KV_ON,
+        ),
+        resource(
+            fx,
+            "keyvault/vault-get.json",
+            "kv-storefront-eus2",
+            "rg-storefront-eus2",
+            EUS2,
+            t,
+            properties__networkAcls=firewall("rg-storefront-eus2", "vnet-storefront-eus2"),
+            **KV_ON,
+        ),
         # WEB-03: the API runs in both regions; the admin app only in Central US, on one instance.
         resource(
             fx,
@@ -452,6 +480,11 @@ def kubernetes_stamps(fx: Path) -> list[dict[str, Any]]:
             "rg-orders-cus",
             CUS,
             t,
+            # The example's network rules name placeholders (subnet subid/rg/vnet1, sample IP ranges)
+            # that are not the demo's networks: the demo's catalogue admits every network.
+            properties__isVirtualNetworkFilterEnabled=False,
+            properties__virtualNetworkRules=[],
+            properties__ipRules=[],
             properties__enableAutomaticFailover=True,
             properties__backupPolicy={"type": "Continuous"},
             properties__locations=[
@@ -991,6 +1024,96 @@ def site_configs(resources: list[dict[str, Any]]) -> dict[str, dict[str, list[di
     }
 
 
+# REG-02: the orders stamp's standby group was created from a script run in Central US.
+MISPLACED_GROUPS = {"rg-orders-eus2": CUS}
+MG_PROD = "mg-contoso-prod"
+MCSB = "1f3afdf9-d0c9-4c3d-847f-89da613e70a8"  # the Microsoft cloud security benchmark initiative
+
+
+def resource_groups(resources: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Resource Graph's resourcecontainers rows of the groups the demo's resources sit in, each located
+    where its resources are (the published CreateResourceGroup body's shape)."""
+    regions: dict[str, str] = {}
+    for r in resources:
+        if r["location"].lower() != "global":
+            regions.setdefault(r["resourceGroup"], r["location"])
+    return [
+        {
+            "id": f"/subscriptions/{SUB}/resourceGroups/{group}",
+            "name": group,
+            "type": "microsoft.resources/subscriptions/resourcegroups",
+            "location": MISPLACED_GROUPS.get(group, region),
+            "subscriptionId": SUB,
+            "tenantId": TENANT,
+            "properties": {"provisioningState": "Succeeded"},
+        }
+        for group, region in sorted(regions.items())
+    ]
+
+
+def subscription() -> dict[str, Any]:
+    """The subscription's resourcecontainers row, with the management groups above it."""
+    return {
+        "id": f"/subscriptions/{SUB}",
+        "name": "contoso-prod",
+        "type": "microsoft.resources/subscriptions",
+        "subscriptionId": SUB,
+        "tenantId": TENANT,
+        "properties": {
+            "state": "Enabled",
+            "managementGroupAncestorsChain": [
+                {"displayName": "Contoso production", "name": MG_PROD},
+                {"displayName": "Tenant Root Group", "name": TENANT},
+            ],
+        },
+    }
+
+
+def policy_assignment(scope: str, name: str, display: str, definition: str, **parameters: Any) -> dict[str, Any]:
+    """A policyresources row in the published getPolicyAssignment body's shape."""
+    return {
+        "id": f"{scope}/providers/Microsoft.Authorization/policyAssignments/{name}",
+        "name": name,
+        "type": "microsoft.authorization/policyassignments",
+        "properties": {
+            "displayName": display,
+            "policyDefinitionId": f"/providers/Microsoft.Authorization/{definition}",
+            "notScopes": [],
+            "parameters": {k: {"value": v} for k, v in parameters.items()},
+            "enforcementMode": "Default",
+            "scope": scope,
+        },
+    }
+
+
+def policy_assignments() -> list[dict[str, Any]]:
+    """POL-01 fails for the lakehouse (a deny assigned on its primary group only) and passes for the
+    storefront (the same definition on both groups); POL-02 fails for the assistant (its secondary,
+    East US, is not an allowed location) and passes for the rest."""
+    mg = f"/providers/Microsoft.Management/managementGroups/{MG_PROD}"
+    group = lambda name: f"/subscriptions/{SUB}/resourceGroups/{name}"  # noqa: E731
+    https_only = "policyDefinitions/a4af4a39-4135-47fb-b175-47fbdf85311d"
+    return [
+        policy_assignment(mg, "mcsb", "Microsoft cloud security benchmark", f"policySetDefinitions/{MCSB}"),
+        policy_assignment(
+            mg,
+            "allowed-locations",
+            "Allowed locations",
+            "policyDefinitions/e56962a6-4747-49cd-b67b-bf8b01975c4c",
+            listOfAllowedLocations=[CUS, EUS2],
+        ),
+        policy_assignment(
+            group("rg-lakehouse-cus"),
+            "deny-storage-public",
+            "Storage accounts should disable public network access",
+            "policyDefinitions/b2982f36-99f2-4db5-8eff-283140c09693",
+            effect="Deny",
+        ),
+        policy_assignment(group("rg-storefront-cus"), "https-only", "App Service apps HTTPS only", https_only),
+        policy_assignment(group("rg-storefront-eus2"), "https-only", "App Service apps HTTPS only", https_only),
+    ]
+
+
 def main() -> None:
     fixtures = Path(sys.argv[1]) if len(sys.argv) > 1 else FIXTURES
     resources = sorted(estate(fixtures), key=lambda r: r["id"].lower())
@@ -1001,6 +1124,9 @@ def main() -> None:
         "resources": resources,
         "children": children(fixtures) | site_configs(resources),
         "authorization": authorization(fixtures),
+        "resource_groups": resource_groups(resources),
+        "subscriptions": [subscription()],
+        "policy_assignments": policy_assignments(),
         "declared": {},
         "errors": [],
     }

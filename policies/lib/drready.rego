@@ -277,3 +277,65 @@ storage_mechanism(sku) := "storage_read_access" if sku in {"Standard_RAGRS", "St
 else := "storage_geo_failover" if sku in geo_storage_skus
 
 else := "none"
+
+# Every resource of the stamp, whatever its type.
+all_resources := [r | some rs in input.by_type; some r in rs] if {
+	_has_index
+} else := input.resources
+
+# The lower-case id of a resource's resource group (/subscriptions/{s}/resourcegroups/{g}).
+group_id(r) := concat("/", array.slice(parts, 0, 5)) if {
+	parts := split(lower(r.id), "/")
+	count(parts) > 4
+	parts[1] == "subscriptions"
+	parts[3] == "resourcegroups"
+}
+
+# The lower-case subscription id of a resource.
+subscription_of(r) := parts[2] if {
+	parts := split(lower(r.id), "/")
+	count(parts) > 2
+	parts[1] == "subscriptions"
+}
+
+# Azure Policy assignments (input.policy_assignments, null when not collected). An assignment covers a
+# resource when its scope is the resource, a scope above it (resource group, subscription) or a
+# management group above its subscription (input.management_groups), and none of its notScopes does.
+policy_covers(a, r) if {
+	_scope_above(lower(a.properties.scope), r)
+	not _not_scoped(a, r)
+}
+
+# Whether that can be told: a management-group scope needs the subscription's management-group chain.
+policy_coverage_known(a, _) if {
+	is_string(a.properties.scope)
+	not contains(lower(a.properties.scope), "/providers/microsoft.management/managementgroups/")
+}
+
+policy_coverage_known(a, r) if {
+	is_string(a.properties.scope)
+	is_array(input.management_groups[subscription_of(r)])
+}
+
+_scope_above(scope, r) if scope == lower(r.id)
+
+_scope_above(scope, r) if startswith(lower(r.id), concat("", [scope, "/"]))
+
+_scope_above(scope, r) if scope in object.get(input, ["management_groups", subscription_of(r)], [])
+
+_not_scoped(a, r) if {
+	some n in list_or_empty(object.get(a.properties, "notScopes", []))
+	is_string(n)
+	_scope_above(lower(n), r)
+}
+
+# The definition (or initiative) an assignment applies, in lower case.
+policy_definition(a) := lower(a.properties.policyDefinitionId) if is_string(a.properties.policyDefinitionId)
+
+# enforcementMode absent means Default (the ARM default): the assignment's effects apply.
+policy_enforced(a) if object.get(a.properties, "enforcementMode", "Default") == "Default"
+
+policy_name(a) := a.properties.displayName if {
+	is_string(a.properties.displayName)
+	a.properties.displayName != ""
+} else := name_of(a)

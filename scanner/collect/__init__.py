@@ -37,6 +37,7 @@ CLOUDS = {
     "AzureUSGovernment": (AzureAuthorityHosts.AZURE_GOVERNMENT, "https://management.usgovcloudapi.net"),
     "AzureChinaCloud": (AzureAuthorityHosts.AZURE_CHINA, "https://management.chinacloudapi.cn"),
 }
+SUBSCRIPTION_TYPE = "microsoft.resources/subscriptions"
 AUTH_MODES = ("default", "cli", "msi", "env", "workload-identity", "token")
 
 
@@ -136,9 +137,14 @@ def collect_snapshot(
         ["microsoft.managedidentity/userassignedidentities"],
     )
     containers = graph.query("resourcecontainers", kql("resourcecontainers"), subs, groups)
+    # The type names no resource control, so a failed read makes only the policy controls unknown.
+    policy = graph.query(
+        "policyresources", kql("policyresources"), subs, groups, ["microsoft.authorization/policyassignments"]
+    )
     arm = Arm(credential, options.arm_endpoint, concurrency=options.concurrency, **common)
     children = arm.collect(resources.rows, plan.reads)
-    visible = {str(r["subscriptionId"]) for r in containers.rows if r.get("subscriptionId")}
+    subscription_rows = [r for r in containers.rows if str(r.get("type", "")).lower() == SUBSCRIPTION_TYPE]
+    visible = {str(r["subscriptionId"]) for r in subscription_rows if r.get("subscriptionId")}
     if subs and not visible and not containers.errors and not resources.rows:
         raise config.error(
             ("scope", "subscriptions"),
@@ -154,12 +160,20 @@ def collect_snapshot(
             "tenant": scope.tenant,
             "subscriptions": in_scope,
             # rows a later Resource Graph page repeated, dropped (counted: a sign of paging trouble)
-            "duplicate_rows_dropped": resources.duplicates + roles.duplicates + containers.duplicates,
+            "duplicate_rows_dropped": resources.duplicates
+            + roles.duplicates
+            + containers.duplicates
+            + policy.duplicates,
             "management_groups": groups,
             "cloud": options.cloud,
         },
         children=children.children,
         authorization=roles.rows,
         locations=locations,
-        errors=resources.errors + roles.errors + containers.errors + children.errors + location_errors,
+        resource_groups=None
+        if containers.errors
+        else [r for r in containers.rows if str(r.get("type", "")).lower() != SUBSCRIPTION_TYPE],
+        subscriptions=None if containers.errors else subscription_rows,
+        policy_assignments=None if policy.errors else policy.rows,
+        errors=resources.errors + roles.errors + containers.errors + policy.errors + children.errors + location_errors,
     )
