@@ -130,7 +130,10 @@ def stamp_input(stamp: ResolvedStamp, inputs: ScanInputs, today: date) -> dict[s
         "resources": stamp.resources,
         "children": {k.lower(): v for k, v in snapshot.children.items() if k.lower() in ids},
         "pairs": stamp.pairs,
-        "authorization": stamp_role_assignments(stamp, snapshot),
+        # null when the read failed, so the identity controls say unknown rather than "holds no role"
+        "authorization": None
+        if _read_failed(snapshot, "authorizationresources")
+        else stamp_role_assignments(stamp, snapshot),
         "resource_groups": stamp_resource_groups(stamp, snapshot),
         "management_groups": stamp_management_groups(stamp, snapshot),
         "policy_assignments": stamp_policy_assignments(stamp, snapshot),
@@ -190,6 +193,10 @@ def stamp_role_assignments(stamp: ResolvedStamp, snapshot: Snapshot) -> list[dic
         principals.add((r.get("identity") or {}).get("principalId"))
     principals.discard(None)
     return [a for a in snapshot.authorization if (a.get("properties") or {}).get("principalId") in principals]
+
+
+def _read_failed(snapshot: Snapshot, table: str) -> bool:
+    return any(e.get("source") == f"resource-graph:{table}" for e in snapshot.errors)
 
 
 MANAGEMENT_GROUP_SCOPE = "/providers/microsoft.management/managementgroups/"

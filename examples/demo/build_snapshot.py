@@ -77,6 +77,19 @@ CUS, EUS2, EUS = "centralus", "eastus2", "eastus"
 KV_ON = {"properties__enableSoftDelete": True, "properties__enablePurgeProtection": True}
 
 
+# IAM-02: the API apps' and the factories' own (system-assigned) identities.
+SYSTEM_PRINCIPALS = {
+    "app-storefront-api-cus": "3c1d2e4f-5a6b-4c7d-8e9f-0a1b2c3d4e70",
+    "app-storefront-api-eus2": "3c1d2e4f-5a6b-4c7d-8e9f-0a1b2c3d4e71",
+    "adf-lakehouse-cus": "3c1d2e4f-5a6b-4c7d-8e9f-0a1b2c3d4e80",
+    "adf-lakehouse-eus2": "3c1d2e4f-5a6b-4c7d-8e9f-0a1b2c3d4e81",
+}
+
+
+def system_identity(name: str) -> dict[str, str]:
+    return {"type": "SystemAssigned", "principalId": SYSTEM_PRINCIPALS[name], "tenantId": TENANT}
+
+
 def firewall(rg: str, vnet: str) -> dict[str, Any]:
     """A data-plane firewall (networkAcls, the shape of the published createVaultWithNetworkAcls body)
     that admits one subnet and denies the rest."""
@@ -168,6 +181,7 @@ def web_stamp(fx: Path) -> list[dict[str, Any]]:
             "rg-storefront-cus",
             CUS,
             t | {"drready-role": "api"},
+            identity=system_identity("app-storefront-api-cus"),
             **health,
         ),
         resource(
@@ -177,6 +191,7 @@ def web_stamp(fx: Path) -> list[dict[str, Any]]:
             "rg-storefront-eus2",
             EUS2,
             t | {"drready-role": "api"},
+            identity=system_identity("app-storefront-api-eus2"),
             **health,
         ),
         resource(fx, "web/site-get.json", "app-storefront-admin-cus", "rg-storefront-cus", CUS, t),
@@ -373,10 +388,22 @@ def data_stamp(fx: Path) -> list[dict[str, Any]]:
             sku={"name": "standard"},
         ),
         resource(
-            fx, "datafactory/factory-get-repo-configuration.json", "adf-lakehouse-cus", "rg-lakehouse-cus", CUS, t
+            fx,
+            "datafactory/factory-get-repo-configuration.json",
+            "adf-lakehouse-cus",
+            "rg-lakehouse-cus",
+            CUS,
+            t,
+            identity=system_identity("adf-lakehouse-cus"),
         ),
         resource(
-            fx, "datafactory/factory-get-repo-configuration.json", "adf-lakehouse-eus2", "rg-lakehouse-eus2", EUS2, t
+            fx,
+            "datafactory/factory-get-repo-configuration.json",
+            "adf-lakehouse-eus2",
+            "rg-lakehouse-eus2",
+            EUS2,
+            t,
+            identity=system_identity("adf-lakehouse-eus2"),
         ),
         resource(
             fx,
@@ -977,6 +1004,16 @@ def authorization(fx: Path) -> list[dict[str, Any]]:
             adf_contributor,
             rid("rg-lakehouse-cus", "Microsoft.DataFactory/factories", "adf-lakehouse-cus"),
             5,
+        ),
+        # IAM-02: both API apps' own identities read the shared assets; only the primary factory's
+        # identity can write the lake (its standby's holds nothing).
+        assignment(SYSTEM_PRINCIPALS["app-storefront-api-cus"], blob_reader, assets, 6),
+        assignment(SYSTEM_PRINCIPALS["app-storefront-api-eus2"], blob_reader, assets, 7),
+        assignment(
+            SYSTEM_PRINCIPALS["adf-lakehouse-cus"],
+            "ba92f5b4-2d11-453d-a403-e96b0029c9fe",  # Storage Blob Data Contributor
+            rid("rg-lakehouse-cus", "Microsoft.Storage/storageAccounts", "stnwlakehousecus"),
+            8,
         ),
     ]
 

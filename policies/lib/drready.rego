@@ -339,3 +339,51 @@ policy_name(a) := a.properties.displayName if {
 	is_string(a.properties.displayName)
 	a.properties.displayName != ""
 } else := name_of(a)
+
+# Role assignments (input.authorization, as Resource Graph's authorizationresources rows) held by a
+# principal: {"role": role definition guid, "scope": lower-case scope}. An assignment that names no role
+# or scope is listed by unreadable_role_assignments instead, so a caller can say it is not known.
+role_grants(principal) := [{"role": _role_definition_guid(a), "scope": lower(a.properties.scope)} |
+	some a in _role_assignments
+	object.get(a, ["properties", "principalId"], null) == principal
+	_role_definition_guid(a)
+	is_string(a.properties.scope)
+]
+
+unreadable_role_assignments(principal) := [object.get(a, "name", "(unnamed)") |
+	some a in _role_assignments
+	object.get(a, ["properties", "principalId"], null) == principal
+	not _readable_role_assignment(a)
+]
+
+_role_assignments := list_or_empty(object.get(input, "authorization", []))
+
+_readable_role_assignment(a) if {
+	_role_definition_guid(a)
+	is_string(a.properties.scope)
+}
+
+_role_definition_guid(a) := lower(parts[count(parts) - 1]) if {
+	is_string(a.properties.roleDefinitionId)
+	parts := split(a.properties.roleDefinitionId, "/")
+}
+
+# Each role the primary principal holds that the standby principal lacks, as "role <guid> on <scope>":
+# the standby must hold it on the counterpart of the scope when the scope is a paired resource, else on
+# the same scope (a subscription, or a resource both regions use). The standby's grants are a set,
+# computed once: checking each grant against a recomputed list was quadratic.
+missing_role_grants(primary, standby) := missing if {
+	held := {concat("|", [h.role, h.scope]) | some h in role_grants(standby)}
+	missing := [_missing_grant_text(g) |
+		some g in role_grants(primary)
+		not concat("|", [g.role, _grant_target_scope(g.scope)]) in held
+	]
+}
+
+_missing_grant_text(g) := concat("", ["role ", g.role, " on ", g.scope]) if {
+	_grant_target_scope(g.scope) == g.scope
+} else := concat("", ["role ", g.role, " on ", _grant_target_scope(g.scope), " (the primary's is on ", g.scope, ")"])
+
+_grant_target_scope(scope) := lower(c.id) if {
+	c := counterpart(by_id(scope))
+} else := scope

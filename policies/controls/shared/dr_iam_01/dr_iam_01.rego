@@ -31,50 +31,15 @@ _principal(r) := p if {
 	p != ""
 }
 
-_role_guid(a) := lower(parts[count(parts) - 1]) if {
-	is_string(a.properties.roleDefinitionId)
-	parts := split(a.properties.roleDefinitionId, "/")
+_unreadable_assignments(r, s) := array.concat(
+	lib.unreadable_role_assignments(_principal(r)),
+	lib.unreadable_role_assignments(_principal(s)),
+)
+
+_evidence(r) := {
+	"properties.principalId": lib.prop(r, ["principalId"]),
+	"role assignments": count(lib.role_grants(lib.prop(r, ["principalId"]))),
 }
-
-_assignments := lib.list_or_empty(object.get(input, "authorization", []))
-
-# An identity's role assignments; one that names no role or scope is kept apart (not known).
-_grants(r) := [{"role": _role_guid(a), "scope": lower(a.properties.scope)} |
-	some a in _assignments
-	object.get(a, ["properties", "principalId"], null) == _principal(r)
-	_role_guid(a)
-	is_string(a.properties.scope)
-]
-
-_unreadable(r) := [object.get(a, "name", "(unnamed)") |
-	some a in _assignments
-	object.get(a, ["properties", "principalId"], null) == _principal(r)
-	not _readable(a)
-]
-
-_readable(a) if {
-	_role_guid(a)
-	is_string(a.properties.scope)
-}
-
-# Where the standby identity must hold the same role: the counterpart of the scope when the scope is
-# a paired resource, else the same scope (a subscription, or a resource both regions use, such as an
-# RA-GZRS storage account).
-_target_scope(scope) := lower(c.id) if {
-	c := lib.counterpart(lib.by_id(scope))
-} else := scope
-
-# The standby's grants as a set, computed once: checking each primary grant against a recomputed
-# list was quadratic and made rego-cpp fail past a few hundred role assignments.
-_missing_grants(r, s) := missing if {
-	held := {concat("|", [h.role, h.scope]) | some h in _grants(s)}
-	missing := [concat("", ["role ", g.role, " on ", g.scope]) |
-		some g in _grants(r)
-		not concat("|", [g.role, _target_scope(g.scope)]) in held
-	]
-}
-
-_evidence(r) := {"properties.principalId": lib.prop(r, ["principalId"]), "role assignments": count(_grants(r))}
 
 _identity_result(r) := lib.result(r, "not_applicable", lib.not_primary_message(r), _evidence(r)) if {
 	not lib.in_primary(r)
@@ -106,26 +71,26 @@ _with_standby_identity(r, s) := lib.unknown(
 	r,
 	concat("", [
 		sprintf("Managed identity %s: role assignment(s) ", [lib.name_of(r)]),
-		concat(", ", array.concat(_unreadable(r), _unreadable(s))),
+		concat(", ", _unreadable_assignments(r, s)),
 		" name no role or scope",
 	]),
 ) if {
-	count(array.concat(_unreadable(r), _unreadable(s))) > 0
+	count(_unreadable_assignments(r, s)) > 0
 } else := lib.result(
 	r, "fail",
 	concat("", [
 		sprintf("Managed identity %s: its standby %s lacks ", [lib.name_of(r), lib.name_of(s)]),
-		concat("; ", _missing_grants(r, s)),
-		" (on the counterpart resource). Grant them with az role assignment create",
+		concat("; ", lib.missing_role_grants(_principal(r), _principal(s))),
+		". Grant them with az role assignment create",
 	]),
 	_evidence(r),
 ) if {
-	count(_missing_grants(r, s)) > 0
+	count(lib.missing_role_grants(_principal(r), _principal(s))) > 0
 } else := lib.result(
 	r, "pass",
 	sprintf(
 		"Managed identity %s: standby %s holds the same %d role(s) on the counterpart resources",
-		[lib.name_of(r), lib.name_of(s), count(_grants(r))],
+		[lib.name_of(r), lib.name_of(s), count(lib.role_grants(_principal(r)))],
 	),
 	_evidence(r),
 )
