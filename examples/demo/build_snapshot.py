@@ -86,6 +86,52 @@ SYSTEM_PRINCIPALS = {
 }
 
 
+# IAM-03: each cluster's OIDC issuer (the shape of the recorded AKS body in tests/published/arm).
+ISSUERS = {
+    "aks-orders-cus": f"https://centralus.oic.prod-aks.azure.com/{TENANT}/4b1e7c2d-9a3f-4d6e-8b5c-1f2a3b4c5d60/",
+    "aks-orders-eus2": f"https://eastus2.oic.prod-aks.azure.com/{TENANT}/4b1e7c2d-9a3f-4d6e-8b5c-1f2a3b4c5d61/",
+}
+
+
+def workload_identity(cluster: str) -> dict[str, Any]:
+    return {
+        "properties__oidcIssuerProfile": {"enabled": True, "issuerURL": ISSUERS[cluster]},
+        "properties__securityProfile": {"workloadIdentity": {"enabled": True}},
+    }
+
+
+def federated_credentials() -> dict[str, dict[str, list[dict[str, Any]]]]:
+    """Every user-assigned identity's federated credentials (published FederatedIdentityCredentialGet
+    bodies): the orders API trusts both clusters (its standby identity the standby's issuer), the
+    worker only the primary; the other identities federate with nothing."""
+    template = json.loads((PUBLISHED / "managedidentity/federatedidentitycredential-get-2024-11-30.json").read_text())
+    body_ = template["responses"]["200"]["body"]
+    trusts = {
+        ("rg-orders-cus", "id-orders-api-cus"): [("aks-orders-cus", "api")],
+        ("rg-orders-eus2", "id-orders-api-eus2"): [("aks-orders-eus2", "api")],
+        ("rg-orders-cus", "id-orders-worker-cus"): [("aks-orders-cus", "worker")],
+        ("rg-storefront-cus", "id-storefront-api-cus"): [],
+        ("rg-storefront-eus2", "id-storefront-api-eus2"): [],
+        ("rg-lakehouse-cus", "id-lakehouse-adf-cus"): [],
+    }
+    out = {}
+    for (rg, name), links in trusts.items():
+        uid = rid(rg, "Microsoft.ManagedIdentity/userAssignedIdentities", name)
+        out[uid] = {
+            "federatedIdentityCredentials": [
+                body_
+                | {
+                    "id": f"{uid}/federatedIdentityCredentials/{cluster}",
+                    "name": cluster,
+                    "properties": body_["properties"]
+                    | {"issuer": ISSUERS[cluster], "subject": f"system:serviceaccount:orders:{account}"},
+                }
+                for cluster, account in links
+            ]
+        }
+    return out
+
+
 def system_identity(name: str) -> dict[str, str]:
     return {"type": "SystemAssigned", "principalId": SYSTEM_PRINCIPALS[name], "tenantId": TENANT}
 
@@ -455,6 +501,7 @@ def kubernetes_stamps(fx: Path) -> list[dict[str, Any]]:
             t,
             **zonal_pool,
             **version,
+            **workload_identity("aks-orders-cus"),
         ),
         resource(
             fx,
@@ -466,7 +513,12 @@ def kubernetes_stamps(fx: Path) -> list[dict[str, Any]]:
             **zonal_pool,
             properties__kubernetesVersion="1.30.7",
             properties__currentKubernetesVersion="1.30.7",
+            **workload_identity("aks-orders-eus2"),
         ),
+        # IAM-03: the API's identity (and its standby) trusts both clusters; the worker's only the primary.
+        identity(fx, "id-orders-api-cus", "rg-orders-cus", CUS, t, "6e2f3a4b-5c6d-4e7f-8091-a2b3c4d5e6f0"),
+        identity(fx, "id-orders-api-eus2", "rg-orders-eus2", EUS2, t, "6e2f3a4b-5c6d-4e7f-8091-a2b3c4d5e6f1"),
+        identity(fx, "id-orders-worker-cus", "rg-orders-cus", CUS, t, "6e2f3a4b-5c6d-4e7f-8091-a2b3c4d5e6f2"),
         # the published example pinned to one zone: Kubernetes 1.9.6, no backup, no standby of its version
         resource(
             fx,
@@ -1159,7 +1211,7 @@ def main() -> None:
         "collected_at": "2026-11-20T02:00:00Z",
         "scope": {"tenant": TENANT, "subscriptions": [SUB], "management_groups": []},
         "resources": resources,
-        "children": children(fixtures) | site_configs(resources),
+        "children": children(fixtures) | site_configs(resources) | federated_credentials(),
         "authorization": authorization(fixtures),
         "resource_groups": resource_groups(resources),
         "subscriptions": [subscription()],
