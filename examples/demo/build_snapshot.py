@@ -132,6 +132,29 @@ def federated_credentials() -> dict[str, dict[str, list[dict[str, Any]]]]:
     return out
 
 
+STOREFRONT_ZONE = "storefront.internal.contoso.com"
+
+
+def private_dns_records() -> dict[str, dict[str, list[dict[str, Any]]]]:
+    """The storefront zone's record sets as ARM lists them (published RecordSetAGet bodies): the API's
+    name at 10 s, the admin app's at 2 h, longer than the stamp's 1h RTO."""
+    template = json.loads((PUBLISHED / "network/privatedns-recordset-a-get-2024-06-01.json").read_text())
+    body_ = template["responses"]["200"]["body"]
+    zone = rid("rg-storefront-cus", "Microsoft.Network/privateDnsZones", STOREFRONT_ZONE)
+    records = []
+    for name, ttl, address in (("api", 10, "10.0.1.10"), ("admin", 7200, "10.0.1.20")):
+        records.append(
+            body_
+            | {
+                "id": f"{zone}/A/{name}",
+                "name": name,
+                "properties": body_["properties"]
+                | {"ttl": ttl, "fqdn": f"{name}.{STOREFRONT_ZONE}.", "aRecords": [{"ipv4Address": address}]},
+            }
+        )
+    return {zone: {"recordSets": records}}
+
+
 def system_identity(name: str) -> dict[str, str]:
     return {"type": "SystemAssigned", "principalId": SYSTEM_PRINCIPALS[name], "tenantId": TENANT}
 
@@ -299,6 +322,18 @@ def web_stamp(fx: Path) -> list[dict[str, Any]]:
             t,
             properties__monitorConfig__path="/",
         ),
+        # NET-05: the internal names the failover repoints (record sets in private_dns_records()).
+        {
+            "id": rid("rg-storefront-cus", "Microsoft.Network/privateDnsZones", STOREFRONT_ZONE),
+            "name": STOREFRONT_ZONE,
+            "type": "microsoft.network/privatednszones",
+            "location": "global",
+            "resourceGroup": "rg-storefront-cus",
+            "subscriptionId": SUB,
+            "tenantId": TENANT,
+            "tags": t,
+            "properties": {"maxNumberOfRecordSets": 25000, "numberOfRecordSets": 3, "provisioningState": "Succeeded"},
+        },
         # NET-01/02/03 and IAM-01: networks, endpoints, DNS, egress and identity in both regions.
         resource(fx, "network/virtual-network-get.json", "vnet-storefront-cus", "rg-storefront-cus", CUS, t),
         resource(fx, "network/virtual-network-get.json", "vnet-storefront-eus2", "rg-storefront-eus2", EUS2, t),
@@ -1211,7 +1246,7 @@ def main() -> None:
         "collected_at": "2026-11-20T02:00:00Z",
         "scope": {"tenant": TENANT, "subscriptions": [SUB], "management_groups": []},
         "resources": resources,
-        "children": children(fixtures) | site_configs(resources) | federated_credentials(),
+        "children": children(fixtures) | site_configs(resources) | federated_credentials() | private_dns_records(),
         "authorization": authorization(fixtures),
         "resource_groups": resource_groups(resources),
         "subscriptions": [subscription()],
