@@ -166,11 +166,12 @@ class Emulator:
         time.sleep(self.faults.slow_tables.get(table, 0))
         if table in self.faults.malformed_tables:
             return 200, headers, b'{"totalRecords": 1, "data": [{"id": '
-        key = (table, query, tuple(sorted(subs)))
-        if key not in self._cache:  # paging re-asks the same query: filter the estate once
-            self._cache[key] = self._table(table, query, set(subs))
-        rows = self._cache[key]
         options = body.get("options") or {}
+        inherited = options.get("authorizationScopeFilter") in ("AtScopeAndAbove", "AtScopeAboveAndBelow")
+        key = (table, query, tuple(sorted(subs)), inherited)
+        if key not in self._cache:  # paging re-asks the same query: filter the estate once
+            self._cache[key] = self._table(table, query, set(subs), inherited)
+        rows = self._cache[key]
         top = min(int(options.get("$top") or 1000), 1000)
         start = int(base64.b64decode(options["$skipToken"]).decode()) if options.get("$skipToken") else 0
         page = rows[start : start + top]
@@ -187,7 +188,7 @@ class Emulator:
             out["resultTruncated"] = "true"
         return 200, headers, _json(out)
 
-    def _table(self, table: str, query: str, subs: set[str]) -> list[dict[str, Any]]:
+    def _table(self, table: str, query: str, subs: set[str], inherited: bool = False) -> list[dict[str, Any]]:
         def in_scope(row: dict[str, Any]) -> bool:
             return row.get("subscriptionId", row["id"].split("/")[2]) in subs
 
@@ -214,11 +215,12 @@ class Emulator:
                 }
                 for s in visible
             ] + [c for c in self.containers if c["type"] != SUBSCRIPTION_TYPE and c["subscriptionId"] in visible]
-        if table == "policyresources":  # management-group assignments are seen from every subscription below
+        if table == "policyresources":  # assignments above the scope only when asked for (Azure's default)
             return [
                 a
                 for a in self.policy_assignments
-                if not a["id"].lower().startswith("/subscriptions/") or a["id"].split("/")[2] in subs
+                if (inherited and not a["id"].lower().startswith("/subscriptions/"))
+                or (a["id"].lower().startswith("/subscriptions/") and a["id"].split("/")[2] in subs)
             ]
         return []
 

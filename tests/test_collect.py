@@ -70,6 +70,10 @@ def test_resource_groups_subscriptions_and_policy_assignments_are_collected(emul
     assert snapshot.resource_groups == DEMO_SNAPSHOT["resource_groups"]
     assert snapshot.subscriptions == DEMO_SNAPSHOT["subscriptions"]
     assert snapshot.policy_assignments == DEMO_SNAPSHOT["policy_assignments"]
+    # Management-group assignments (the demo's allowed locations) come back only when asked for: the
+    # emulator, like Resource Graph, leaves them out unless authorizationScopeFilter says so.
+    assert any("/managementgroups/" in a["id"].lower() for a in snapshot.policy_assignments)
+    assert ["2024-04-01"] in [r["query"].get("api-version") for r in emulator.arg_requests()]
 
 
 def test_a_failed_policy_read_makes_only_the_policy_controls_unknown(emulator: Emulator) -> None:

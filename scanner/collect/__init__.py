@@ -138,8 +138,14 @@ def collect_snapshot(
     )
     containers = graph.query("resourcecontainers", kql("resourcecontainers"), subs, groups)
     # The type names no resource control, so a failed read makes only the policy controls unknown.
+    # Assignments on management groups above the scope are asked for (inherited), once per batch.
     policy = graph.query(
-        "policyresources", kql("policyresources"), subs, groups, ["microsoft.authorization/policyassignments"]
+        "policyresources",
+        kql("policyresources"),
+        subs,
+        groups,
+        ["microsoft.authorization/policyassignments"],
+        inherited=True,
     )
     arm = Arm(credential, options.arm_endpoint, concurrency=options.concurrency, **common)
     children = arm.collect(resources.rows, plan.reads)
@@ -174,6 +180,6 @@ def collect_snapshot(
         if containers.errors
         else [r for r in containers.rows if str(r.get("type", "")).lower() != SUBSCRIPTION_TYPE],
         subscriptions=None if containers.errors else subscription_rows,
-        policy_assignments=None if policy.errors else policy.rows,
+        policy_assignments=None if policy.errors else list({str(a["id"]).lower(): a for a in policy.rows}.values()),
         errors=resources.errors + roles.errors + containers.errors + policy.errors + children.errors + location_errors,
     )
