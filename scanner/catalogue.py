@@ -62,14 +62,16 @@ class ChildRead(_Meta):
 class Recovery(_Meta):
     """The control's step in the stamp's recovery graph (scanner/recovery.py).
 
-    phase: data steps (stateful stores) finish before compute steps; secrets before compute; compute
-    before traffic. per_resource: one step per resource finding, id "<step>:<resource id>", labelled
-    "<label> <resource name>"; otherwise one step for the stamp, which lists the findings' resources
-    (`lists: findings`), the stamp's resources of `types` (`primary` or `all` regions) or fixed names."""
+    phase: data steps (stateful stores) finish before compute steps; network, then identity, then policy
+    steps before compute; secrets before compute; compute before traffic. Controls naming the same step
+    make one step, whose mechanism is the worst of theirs. per_resource: one step per resource finding, id
+    "<step>:<resource id>", labelled "<label> <resource name>"; otherwise one step for the stamp, which
+    lists the findings' resources (`lists: findings`), the stamp's resources of `types` (`primary` or
+    `all` regions) or fixed names."""
 
     step: str
     label: str
-    phase: Literal["data", "compute", "secrets", "traffic"]
+    phase: Literal["data", "network", "identity", "policy", "secrets", "compute", "traffic"]
     per_resource: bool = False
     when: list[Literal["pass", "fail", "unknown", "not_applicable"]] = ["pass", "fail", "unknown"]
     lists: Literal["findings", "primary", "all"] | list[str] = "findings"

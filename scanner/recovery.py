@@ -9,6 +9,7 @@ assumed, always labelled), overridable in drready.yaml; a fresh drill record ove
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -24,7 +25,12 @@ from scanner.stamps import norm_region
 UNBOUNDED = "unbounded"
 UNKNOWN = "unknown"
 Figure = int | str | None  # minutes, UNBOUNDED, UNKNOWN, or None where it does not apply
-PHASES = ("data", "secrets", "compute", "traffic")  # the order steps are listed in when nothing else orders them
+# The order steps are listed in when nothing else orders them.
+PHASES = ("data", "network", "identity", "policy", "secrets", "compute", "traffic")
+# The standby's foundations, restored in this order before any compute starts (network, then identity
+# bindings, then policy controls).
+FOUNDATIONS = ("network", "identity", "policy")
+STATUS_RANK = {"unknown": 0, "fail": 1, "pass": 2}  # which finding sets a shared step's mechanism
 
 
 @dataclass
@@ -84,7 +90,7 @@ def build_graph(
     for control in controls:
         if control.recovery:
             for step in _steps(control, by_control.get(control.id, []), resources, stamp["primary_region"]):
-                steps[step.id] = step
+                steps[step.id] = _merged(steps[step.id], step, caps) if step.id in steps else step
     graph = nx.DiGraph()
     for step in steps.values():
         _add(graph, step, caps)
@@ -125,7 +131,22 @@ def _steps(control: Control, findings: list[Finding], resources: list[dict[str, 
     if not chosen:
         return []
     names = [f.resource_name for f in chosen] if rec.lists == "findings" else list(rec.lists)
-    return [Step(rec.step, rec.label, _mechanism(rec, chosen[0]), rec.phase, names, recovery=rec)]
+    worst = min(chosen, key=lambda f: STATUS_RANK.get(f.status, 0))
+    return [Step(rec.step, rec.label, _mechanism(rec, worst), rec.phase, names, recovery=rec)]
+
+
+def _merged(a: Step, b: Step, caps: Capabilities) -> Step:
+    """Two controls' shares of one step (the network step of DR-NET-01..04, say): their resources, and
+    the slower mechanism (unknown before unbounded before the longer figure)."""
+
+    def cost(step: Step) -> tuple[int, int]:
+        rto = _weights(step, caps)[0]
+        return (2, 0) if rto == UNKNOWN else (1, 0) if rto == UNBOUNDED else (0, int(rto or 0))
+
+    slower = a if cost(a) >= cost(b) else b
+    names = a.resources + [n for n in b.resources if n not in a.resources]
+    ids = a.resource_ids + [i for i in b.resource_ids if i not in a.resource_ids]
+    return Step(a.id, a.label, slower.mechanism, a.phase, names, ids, slower.recovery)
 
 
 def _mechanism(rec: Recovery, finding: Finding | None) -> str:
@@ -152,6 +173,11 @@ def _add_edges(graph: nx.DiGraph, steps: list[Step], declared: dict[str, Any]) -
             graph.add_edges_from((d, c.id) for d in data + secrets)  # apps need their data and secrets back
         for prefix in rec.after if rec else []:
             graph.add_edges_from((s.id, c.id) for s in compute if s.id == prefix or s.id.startswith(prefix + ":"))
+    # The standby's network, identities and policies come back, in that order, before any compute starts.
+    layers = [[s.id for s in steps if s.phase == phase] for phase in FOUNDATIONS] + [[s.id for s in compute]]
+    layers = [layer for layer in layers if layer]
+    for before, after in itertools.pairwise(layers):
+        graph.add_edges_from((b, a) for b in before for a in after)
     for t in traffic:
         graph.add_edges_from((c, t) for c in [s.id for s in compute] or data)
     finishers = traffic or [s.id for s in compute] or data

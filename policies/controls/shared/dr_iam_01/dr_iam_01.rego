@@ -19,6 +19,11 @@
 #       type: Microsoft.ManagedIdentity/userAssignedIdentities
 #       body:
 #         properties: "`{}`"
+#   recovery:
+#     step: identity
+#     label: Bind identities and roles in the secondary
+#     phase: identity
+#     mechanism: {pass: foundation_in_place, fail: identity_rebuild}
 package drready.controls.shared.dr_iam_01
 
 import data.drready.lib

@@ -31,6 +31,11 @@
 #     summary: >-
 #       Enable the standby's system-assigned identity and grant it the roles the primary's holds, on the
 #       counterpart resources (az role assignment create --assignee-object-id <standby principal> ...).
+#   recovery:
+#     step: identity
+#     label: Bind identities and roles in the secondary
+#     phase: identity
+#     mechanism: {pass: foundation_in_place, fail: identity_rebuild}
 package drready.controls.shared.dr_iam_02
 
 import data.drready.lib

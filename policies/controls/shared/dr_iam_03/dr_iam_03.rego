@@ -28,6 +28,11 @@
 #       Add a federated credential for the standby cluster's issuer to the identity (az identity
 #       federated-credential create --identity-name <identity> --issuer <standby issuer> --subject
 #       system:serviceaccount:<namespace>:<name>), and enable the standby's OIDC issuer and workload identity.
+#   recovery:
+#     step: identity
+#     label: Bind identities and roles in the secondary
+#     phase: identity
+#     mechanism: {pass: foundation_in_place, fail: identity_rebuild}
 package drready.controls.shared.dr_iam_03
 
 import data.drready.lib

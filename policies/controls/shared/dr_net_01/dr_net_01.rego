@@ -14,6 +14,11 @@
 #   stamps: [web, data, kubernetes, genai]
 #   resource_types: [microsoft.network/virtualnetworks, microsoft.network/networksecuritygroups]
 #   mechanism: network_redeploy
+#   recovery:
+#     step: network
+#     label: Establish the network posture in the secondary
+#     phase: network
+#     mechanism: {pass: foundation_in_place, fail: network_rebuild}
 package drready.controls.shared.dr_net_01
 
 import data.drready.lib

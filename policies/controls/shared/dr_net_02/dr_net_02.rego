@@ -19,6 +19,11 @@
 #   stamps: [web, data, kubernetes, genai]
 #   resource_types: [microsoft.network/privateendpoints, microsoft.network/privatednszones/virtualnetworklinks]
 #   mechanism: network_redeploy
+#   recovery:
+#     step: network
+#     label: Establish the network posture in the secondary
+#     phase: network
+#     mechanism: {pass: foundation_in_place, fail: network_rebuild}
 package drready.controls.shared.dr_net_02
 
 import data.drready.lib

@@ -18,6 +18,11 @@
 #   mechanism: network_redeploy
 #   absent_ok:
 #     zones: Azure Firewall is zone-redundant by default in regions with zones, and Microsoft recommends omitting zones
+#   recovery:
+#     step: network
+#     label: Establish the network posture in the secondary
+#     phase: network
+#     mechanism: {pass: foundation_in_place, fail: network_rebuild}
 package drready.controls.shared.dr_net_03
 
 import data.drready.lib

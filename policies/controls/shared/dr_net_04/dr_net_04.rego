@@ -37,6 +37,11 @@
 #     summary: >-
 #       Add the secondary's subnets to the firewall (az storage account network-rule add, az keyvault
 #       network-rule add, az cosmosdb network-rule add, az cognitiveservices account network-rule add).
+#   recovery:
+#     step: network
+#     label: Establish the network posture in the secondary
+#     phase: network
+#     mechanism: {pass: foundation_in_place, fail: network_rebuild}
 package drready.controls.shared.dr_net_04
 
 import data.drready.lib

@@ -20,6 +20,11 @@
 #     summary: >-
 #       Assign the same definitions at a scope covering the standby (its resource group or subscription),
 #       or move the primary's assignments up to a scope that covers both regions.
+#   recovery:
+#     step: policy
+#     label: Apply the primary's policy controls to the secondary
+#     phase: policy
+#     mechanism: {pass: foundation_in_place, fail: policy_rebuild}
 package drready.controls.shared.dr_pol_01
 
 import data.drready.lib

@@ -23,6 +23,11 @@
 #     summary: >-
 #       Add the secondary region to the assignment's listOfAllowedLocations (az policy assignment update
 #       --name <assignment> --scope <scope> --params ...), or exempt the standby's resource group.
+#   recovery:
+#     step: policy
+#     label: Apply the primary's policy controls to the secondary
+#     phase: policy
+#     mechanism: {pass: foundation_in_place, fail: policy_rebuild}
 package drready.controls.shared.dr_pol_02
 
 import data.drready.lib
