@@ -332,6 +332,9 @@ _not_scoped(a, r) if {
 # The definition (or initiative) an assignment applies, in lower case.
 policy_definition(a) := lower(a.properties.policyDefinitionId) if is_string(a.properties.policyDefinitionId)
 
+# The definition's own name (a built-in's GUID), the last segment of its id.
+policy_definition_name(a) := parts[count(parts) - 1] if parts := split(policy_definition(a), "/")
+
 # enforcementMode absent means Default (the ARM default): the assignment's effects apply.
 policy_enforced(a) if object.get(a.properties, "enforcementMode", "Default") == "Default"
 

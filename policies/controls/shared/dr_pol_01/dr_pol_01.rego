@@ -54,21 +54,35 @@ _unknown_reach := sort({lib.policy_name(a) |
 	not lib.policy_coverage_known(a, x)
 })
 
-_standby_covered(a, s) if {
+# "definition|standby id" for each standby an assignment of that definition covers (and an enforced one
+# covers): computed once, not per primary assignment (that was assignments x assignments x resources).
+_standby_cover contains concat("|", [lib.policy_definition(b), lower(p[1].id)]) if {
 	some b in _assignments
 	_readable(b)
-	lib.policy_definition(b) == lib.policy_definition(a)
-	lib.policy_covers(b, s)
-	_enforced_like(a, b)
+	some p in _paired
+	lib.policy_covers(b, p[1])
 }
 
-_enforced_like(a, _) if not lib.policy_enforced(a)
+_enforced_standby_cover contains concat("|", [lib.policy_definition(b), lower(p[1].id)]) if {
+	some b in _assignments
+	_readable(b)
+	lib.policy_enforced(b)
+	some p in _paired
+	lib.policy_covers(b, p[1])
+}
 
-_enforced_like(_, b) if lib.policy_enforced(b)
+# A primary assignment needs its definition on the standby, enforced wherever the primary's is.
+_standby_lacks(a, s) if {
+	lib.policy_enforced(a)
+	not concat("|", [lib.policy_definition(a), lower(s.id)]) in _enforced_standby_cover
+}
 
-_missing(a) := [p | some p in _paired; lib.policy_covers(a, p[0]); not _standby_covered(a, p[1])]
+_standby_lacks(a, s) if {
+	not lib.policy_enforced(a)
+	not concat("|", [lib.policy_definition(a), lower(s.id)]) in _standby_cover
+}
 
-_definition_name(a) := parts[count(parts) - 1] if parts := split(lib.policy_definition(a), "/")
+_missing(a) := [p | some p in _paired; lib.policy_covers(a, p[0]); _standby_lacks(a, p[1])]
 
 _gaps := sort([_gap_text(a, m) |
 	some a in _assignments
@@ -79,7 +93,7 @@ _gaps := sort([_gap_text(a, m) |
 
 # Messages are built with concat: rego-cpp 1.5.2's sprintf %s keeps the quotes of computed strings.
 _gap_text(a, m) := concat("", [
-	lib.policy_name(a), " (definition ", _definition_name(a), ", at ", a.properties.scope, ") covers ",
+	lib.policy_name(a), " (definition ", lib.policy_definition_name(a), ", at ", a.properties.scope, ") covers ",
 	lib.name_of(m[0][0]), " but nothing of that definition covers its standby ", lib.name_of(m[0][1]),
 	_more(count(m) - 1),
 ])

@@ -42,8 +42,7 @@ _allowed_locations := {
 _assignments := lib.list_or_empty(object.get(input, "policy_assignments", null))
 
 _is_allowed_locations(a) if {
-	parts := split(lib.policy_definition(a), "/")
-	parts[count(parts) - 1] in _allowed_locations
+	lib.policy_definition_name(a) in _allowed_locations
 	contains(lib.policy_definition(a), "/policydefinitions/")
 }
 

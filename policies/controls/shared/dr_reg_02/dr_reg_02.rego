@@ -25,15 +25,19 @@ results := [_assessment]
 
 _secondary := [r | some r in lib.all_resources; lib.in_secondary(r)]
 
-_group_region(r) := input.resource_groups[lib.group_id(r)] if is_string(input.resource_groups[lib.group_id(r)])
+_group_region(r) := region if {
+	region := _collected_groups[lib.group_id(r)]
+	is_string(region)
+}
 
-# Standby resources whose group's metadata lives in the primary region, by group.
-_misplaced[g] := names if {
+# Standby resources whose group's metadata lives in the primary region, by group: the groups first,
+# then one pass over the standbys per group (not one per standby in it).
+_misplaced_groups contains lib.group_id(r) if {
 	some r in _secondary
 	_group_region(r) == input.stamp.primary_region
-	g := lib.group_id(r)
-	names := sort([lib.name_of(x) | some x in _secondary; lib.group_id(x) == g])
 }
+
+_misplaced[g] := sort([lib.name_of(x) | some x in _secondary; lib.group_id(x) == g]) if some g in _misplaced_groups
 
 _unplaced := sort([lib.name_of(r) | some r in _secondary; not _group_region(r)])
 
