@@ -130,7 +130,7 @@ def stamp_input(stamp: ResolvedStamp, inputs: ScanInputs, today: date) -> dict[s
         "resources": stamp.resources,
         "children": {k.lower(): v for k, v in snapshot.children.items() if k.lower() in ids},
         "pairs": stamp.pairs,
-        # null when the read failed, so the identity controls say unknown rather than "holds no role"
+        # Each null when its read failed or never happened, so the controls say unknown, not "none".
         "authorization": None
         if _read_failed(snapshot, "authorizationresources")
         else stamp_role_assignments(stamp, snapshot),
@@ -196,6 +196,7 @@ def stamp_role_assignments(stamp: ResolvedStamp, snapshot: Snapshot) -> list[dic
 
 
 def _read_failed(snapshot: Snapshot, table: str) -> bool:
+    """A Resource Graph table whose read failed for some part of the scope: its rows are not all there."""
     return any(e.get("source") == f"resource-graph:{table}" for e in snapshot.errors)
 
 
@@ -218,7 +219,7 @@ def stamp_resource_groups(stamp: ResolvedStamp, snapshot: Snapshot) -> dict[str,
     """The region of each resource group holding the stamp's resources (lower-case group id -> region,
     None when Resource Graph gave none); None when resource groups were not collected. A group missing
     from the collected rows is left out, so a control reading it says it is not known."""
-    if snapshot.resource_groups is None:
+    if snapshot.resource_groups is None or _read_failed(snapshot, "resourcecontainers"):
         return None
     wanted = {g for g in (_group_id(str(r["id"])) for r in stamp.resources) if g}
     return {
@@ -245,7 +246,7 @@ def stamp_management_groups(stamp: ResolvedStamp, snapshot: Snapshot) -> dict[st
 def stamp_policy_assignments(stamp: ResolvedStamp, snapshot: Snapshot) -> list[dict[str, Any]] | None:
     """The policy assignments whose scope is a management group, or a subscription, resource group or
     resource above one of the stamp's resources; None when assignments were not collected."""
-    if snapshot.policy_assignments is None:
+    if snapshot.policy_assignments is None or _read_failed(snapshot, "policyresources"):
         return None
     above: set[str] = set()
     for r in stamp.resources:

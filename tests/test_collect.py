@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import json
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,8 @@ from scanner.catalogue import load_policies
 from scanner.collect import CollectOptions, StaticToken, collect_snapshot
 from scanner.collect.guard import ReadOnlyPolicy, WriteRefused, allowed
 from scanner.config import load_config
-from scanner.pipeline import evaluate, load_inputs
+from scanner.pipeline import evaluate, load_inputs, stamp_input
+from scanner.stamps import resolve_stamps
 
 from .conftest import DEMO, POLICIES, run_cli
 from .emulator import ARG_PATH, Emulator
@@ -80,8 +82,10 @@ def test_a_failed_policy_read_makes_only_the_policy_controls_unknown(emulator: E
     emulator.faults.server_error_tables = {"policyresources"}
     snapshot = collect(emulator, retries=0)
     assert [e["source"] for e in snapshot.errors] == ["resource-graph:policyresources"]
-    assert snapshot.policy_assignments is None and snapshot.resource_groups is not None
-    result = evaluate(load_inputs(DEMO / "drready.yaml", snapshot, POLICIES))
+    inputs = load_inputs(DEMO / "drready.yaml", snapshot, POLICIES)
+    doc = stamp_input(resolve_stamps(inputs.config, snapshot, inputs.regions)[0], inputs, date(2026, 12, 1))
+    assert doc["policy_assignments"] is None and doc["resource_groups"] is not None
+    result = evaluate(inputs)
     statuses = {(f["control"], f["status"]) for f in result["findings"] if f["control"].startswith("DR-POL")}
     assert statuses == {("DR-POL-01", "unknown"), ("DR-POL-02", "unknown")}
     others = [f for f in result["findings"] if "policyresources" in f["message"]]
@@ -91,8 +95,10 @@ def test_a_failed_policy_read_makes_only_the_policy_controls_unknown(emulator: E
 def test_a_failed_container_read_makes_group_placement_unknown(emulator: Emulator) -> None:
     emulator.faults.server_error_tables = {"resourcecontainers"}
     snapshot = collect(emulator, retries=0)
-    assert snapshot.resource_groups is None and snapshot.subscriptions is None
-    result = evaluate(load_inputs(DEMO / "drready.yaml", snapshot, POLICIES))
+    inputs = load_inputs(DEMO / "drready.yaml", snapshot, POLICIES)
+    doc = stamp_input(resolve_stamps(inputs.config, snapshot, inputs.regions)[0], inputs, date(2026, 12, 1))
+    assert doc["resource_groups"] is None and doc["management_groups"] == {}
+    result = evaluate(inputs)
     reg = [f for f in result["findings"] if f["control"] == "DR-REG-02" and f["resource_type"] == "stamp"]
     assert reg and all(f["status"] in ("unknown", "not_applicable") for f in reg)
     assert any(f["status"] == "unknown" for f in reg)

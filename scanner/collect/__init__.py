@@ -176,10 +176,10 @@ def collect_snapshot(
         children=children.children,
         authorization=roles.rows,
         locations=locations,
-        resource_groups=None
-        if containers.errors
-        else [r for r in containers.rows if str(r.get("type", "")).lower() != SUBSCRIPTION_TYPE],
-        subscriptions=None if containers.errors else subscription_rows,
-        policy_assignments=None if policy.errors else list({str(a["id"]).lower(): a for a in policy.rows}.values()),
+        # What was read, even where a batch failed: its error is recorded below, and the policies are given
+        # none of these rows for a read that failed (pipeline.stamp_input).
+        resource_groups=[r for r in containers.rows if str(r.get("type", "")).lower() != SUBSCRIPTION_TYPE],
+        subscriptions=subscription_rows,
+        policy_assignments=list({str(a["id"]).lower(): a for a in policy.rows}.values()),
         errors=resources.errors + roles.errors + containers.errors + policy.errors + children.errors + location_errors,
     )
