@@ -104,8 +104,7 @@ def federated_credentials() -> dict[str, dict[str, list[dict[str, Any]]]]:
     """Every user-assigned identity's federated credentials (published FederatedIdentityCredentialGet
     bodies): the orders API trusts both clusters (its standby identity the standby's issuer), the
     worker only the primary; the other identities federate with nothing."""
-    template = json.loads((PUBLISHED / "managedidentity/federatedidentitycredential-get-2024-11-30.json").read_text())
-    body_ = template["responses"]["200"]["body"]
+    body_ = body(PUBLISHED, "managedidentity/federatedidentitycredential-get-2024-11-30.json")
     trusts = {
         ("rg-orders-cus", "id-orders-api-cus"): [("aks-orders-cus", "api")],
         ("rg-orders-eus2", "id-orders-api-eus2"): [("aks-orders-eus2", "api")],
@@ -138,8 +137,7 @@ STOREFRONT_ZONE = "storefront.internal.contoso.com"
 def private_dns_records() -> dict[str, dict[str, list[dict[str, Any]]]]:
     """The storefront zone's record sets as ARM lists them (published RecordSetAGet bodies): the API's
     name at 10 s, the admin app's at 2 h, longer than the stamp's 1h RTO."""
-    template = json.loads((PUBLISHED / "network/privatedns-recordset-a-get-2024-06-01.json").read_text())
-    body_ = template["responses"]["200"]["body"]
+    body_ = body(PUBLISHED, "network/privatedns-recordset-a-get-2024-06-01.json")
     zone = rid("rg-storefront-cus", "Microsoft.Network/privateDnsZones", STOREFRONT_ZONE)
     records = []
     for name, ttl, address in (("api", 10, "10.0.1.10"), ("admin", 7200, "10.0.1.20")):
