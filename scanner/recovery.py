@@ -126,27 +126,46 @@ def _steps(control: Control, findings: list[Finding], resources: list[dict[str, 
         ]
         if not names and not rec.fallback_mechanism:
             return []
-        mechanism = _mechanism(rec, chosen[0] if chosen else None) if names else rec.fallback_mechanism
-        return [Step(rec.step, rec.label, mechanism or "unknown", rec.phase, names, recovery=rec)]
+        return [
+            Step(rec.step, rec.label, _one_step_mechanism(rec, chosen, bool(names)), rec.phase, names, recovery=rec)
+        ]
     if not chosen:
         return []
     names = [f.resource_name for f in chosen] if rec.lists == "findings" else list(rec.lists)
-    worst = min(chosen, key=lambda f: STATUS_RANK.get(f.status, 0))
-    return [Step(rec.step, rec.label, _mechanism(rec, worst), rec.phase, names, recovery=rec)]
+    return [Step(rec.step, rec.label, _one_step_mechanism(rec, chosen, True), rec.phase, names, recovery=rec)]
+
+
+def _one_step_mechanism(rec: Recovery, chosen: list[Finding], has_resources: bool) -> str:
+    """The mechanism of a control's one step (not per resource): that of its first finding where the step
+    lists the stamp's resources, else that of its first finding of the worst status. Either way only the
+    first finding of each status decides it (FixedFigures relies on that)."""
+    if rec.lists in ("primary", "all"):
+        if not has_resources:
+            return rec.fallback_mechanism or "unknown"
+        return _mechanism(rec, chosen[0] if chosen else None)
+    return _mechanism(rec, min(chosen, key=lambda f: STATUS_RANK.get(f.status, 0)))
 
 
 def _merged(a: Step, b: Step, caps: Capabilities) -> Step:
     """Two controls' shares of one step (the network step of DR-NET-01..04, say): their resources, and
     the slower mechanism (unknown before unbounded before the longer figure)."""
 
-    def cost(step: Step) -> tuple[int, int]:
-        rto = _weights(step, caps)[0]
-        return (2, 0) if rto == UNKNOWN else (1, 0) if rto == UNBOUNDED else (0, int(rto or 0))
-
-    slower = a if cost(a) >= cost(b) else b
-    names = a.resources + [n for n in b.resources if n not in a.resources]
-    ids = a.resource_ids + [i for i in b.resource_ids if i not in a.resource_ids]
+    slower = a if _cost(a, caps) >= _cost(b, caps) else b
+    names = list(dict.fromkeys(a.resources + b.resources))  # a stamp's thousands of subnets: no list scans
+    ids = list(dict.fromkeys(a.resource_ids + b.resource_ids))
     return Step(a.id, a.label, slower.mechanism, a.phase, names, ids, slower.recovery)
+
+
+def _slowest_weights(shares: list[Step], caps: Capabilities) -> tuple[Figure, Figure]:
+    """The weights _merged gives a shared step: the slowest share's, the first of equally slow ones."""
+    slowest = max(range(len(shares)), key=lambda k: (_cost(shares[k], caps), -k))
+    return _weights(shares[slowest], caps)
+
+
+def _cost(step: Step, caps: Capabilities) -> tuple[int, int]:
+    """How slow a step is, for merging shares: unknown, then unbounded, then the longer figure."""
+    rto = _weights(step, caps)[0]
+    return (2, 0) if rto == UNKNOWN else (1, 0) if rto == UNBOUNDED else (0, int(rto or 0))
 
 
 def _mechanism(rec: Recovery, finding: Finding | None) -> str:
@@ -443,6 +462,17 @@ class _Changed:
         return worst
 
 
+@dataclass
+class _Firsts:
+    """A one-step control's findings, as _one_step_changed needs them: each one's position, the first two
+    positions of each status, the first position of each status among those no movable gap, the movers."""
+
+    position: dict[int, int]
+    of_all: dict[str, list[int]]
+    of_others: dict[str, int]
+    movers: list[int]
+
+
 class FixedFigures:
     """The estimated RTO and RPO with a set of gaps (indexes into `gaps`) fixed. The graph is built
     once: a fix that only changes the mechanism of steps that exist either way changes their weights,
@@ -463,50 +493,111 @@ class FixedFigures:
         self.preds = {n: list(graph.predecessors(n)) for n in self.order}
         self.weights = {n: (d["rto"], d["rpo"]) for n, d in graph.nodes(data=True)}
         self.succs = {n: list(graph.successors(n)) for n in self.order}
-        self.best_weights: dict[str, tuple[Figure, Figure]] | None = None  # set by all_fixed
+        self.best_weights: dict[str, tuple[Figure, Figure]] | None = None  # set by all_fixed, with:
+        self.best_shares: dict[str, dict[str, Step]] = {}
+        self.best_movers: set[int] = set()
+        self.firsts: dict[str, _Firsts] = {}  # per one-step control, for _one_step_changed
         self.from_now: _Changed | None = None  # built when first needed
         self.from_best: _Changed | None = None
-        self.step_ids: dict[str, set[str]] = {}
-        owners: dict[str, int] = {}
+        self.steps: dict[str, dict[str, Step]] = {}  # each recovery control's own share of each step
+        self.owners: dict[str, list[str]] = {}  # step id -> the controls sharing it, in build_graph's order
         for c in controls:
             if c.recovery:
-                ids = {st.id for st in _steps(c, self.by_control.get(c.id, []), resources, stamp["primary_region"])}
-                self.step_ids[c.id] = ids
-                for i in ids:
-                    owners[i] = owners.get(i, 0) + 1
-        self.shared_steps = any(n > 1 for n in owners.values())  # two controls' step: re-build to be exact
+                own = {st.id: st for st in _steps(c, self.by_control.get(c.id, []), resources, stamp["primary_region"])}
+                self.steps[c.id] = own
+                for sid in own:
+                    self.owners.setdefault(sid, []).append(c.id)
 
     def __call__(self, fixed: set[int]) -> tuple[Figure, Figure]:
         if not fixed:
             return self._values(self.weights)
-        weights = None if self.shared_steps else self._weights_for(fixed)
+        weights = self._weights_for(fixed)
         return self.rebuilt(fixed) if weights is None else self._values(weights)
 
     def all_fixed(self, movers: set[int]) -> tuple[Figure, Figure]:
         """The figures with every movable gap fixed; their weights are kept for all_but."""
-        best = None if self.shared_steps else self._weights_for(movers)
-        if best is None:
+        shares = self._shares_for(movers)
+        if shares is None:
             return self.rebuilt(movers)
-        self.best_weights = best
-        return self._values(best)
+        self.best_shares, self.best_movers, self.firsts = shares, movers, {}
+        self.best_weights = self._weights_from(shares)
+        return self._values(self.best_weights)
 
     def alone(self, i: int) -> tuple[Figure, Figure]:
         """The figures with gap i alone fixed."""
         one = self._single_step(i)
-        if one is None:
-            return self({i})
-        sid, _unfixed, fixed = one
+        if one is not None:
+            sid, _unfixed, fixed = one
+        else:
+            changed = self._one_step_changed(i, others_fixed=False)
+            if changed is None:
+                return self({i})
+            sid, fixed = changed
         self.from_now = self.from_now or _Changed(self, self.weights)
         return self.from_now.figures(sid, fixed)
 
     def all_but(self, i: int, movers: set[int]) -> tuple[Figure, Figure]:
         """The figures with every movable gap but i fixed (after all_fixed)."""
-        one = self._single_step(i)
-        if one is None or self.best_weights is None:
+        if self.best_weights is None or movers != self.best_movers:
             return self(movers - {i})
-        sid, unfixed, _fixed = one
+        one = self._single_step(i)
+        if one is not None:
+            sid, unfixed, _fixed = one
+        else:
+            changed = self._one_step_changed(i, others_fixed=True)
+            if changed is None:
+                return self(movers - {i})
+            sid, unfixed = changed
         self.from_best = self.from_best or _Changed(self, self.best_weights)
         return self.from_best.figures(sid, unfixed)
+
+    def _one_step_changed(self, i: int, others_fixed: bool) -> tuple[str, tuple[Figure, Figure]] | None:
+        """For a gap of a control with one step (the network step, say): the step and its weights with the
+        gap fixed alone (or with every movable gap fixed but this one), from the first finding of each
+        status on either side (_one_step_mechanism needs no more), merged with the other controls' shares.
+        Walking the control's thousands of findings for each gap made fix first quadratic."""
+        cid = self.gaps[i].control
+        control = self.by_id[cid]
+        rec = control.recovery
+        own = self.steps.get(cid, {})
+        if rec is None or rec.per_resource or len(own) != 1:
+            return None
+        (sid,) = own
+        findings = self.by_control[cid]
+        firsts = self._firsts(cid)
+        p = firsts.position[id(self.gaps[i])]
+        if others_fixed:  # left as found: the findings that are no movable gap, and this one
+            kept = [*firsts.of_others.values(), p]
+            fixed = [q for q in firsts.movers[:2] if q != p][:1]
+        else:
+            kept = [next(q for q in qs if q != p) for qs in firsts.of_all.values() if any(q != p for q in qs)]
+            fixed = [p]
+        witnesses = sorted([(q, findings[q]) for q in kept] + [(q, _fixed(findings[q], control)) for q in fixed])
+        chosen = [f for _q, f in witnesses if f.status in rec.when]
+        has_resources = bool(own[sid].resources) or rec.lists not in ("primary", "all")
+        mechanism = _one_step_mechanism(rec, chosen, has_resources)
+        shares = self.best_shares if others_fixed else self.steps
+        owned = [
+            Step(sid, "", mechanism, rec.phase, recovery=rec) if o == cid else shares[o][sid] for o in self.owners[sid]
+        ]
+        return sid, _slowest_weights(owned, self.args[4])
+
+    def _firsts(self, cid: str) -> _Firsts:
+        """The control's first findings of each status, once (after all_fixed, whose movers they need)."""
+        if cid not in self.firsts:
+            findings = self.by_control[cid]
+            position = {id(f): q for q, f in enumerate(findings)}
+            movers = sorted(position[id(self.gaps[j])] for j in self.best_movers if self.gaps[j].control == cid)
+            moving = set(movers)
+            of_all: dict[str, list[int]] = {}
+            of_others: dict[str, int] = {}
+            for q, f in enumerate(findings):
+                if len(of_all.setdefault(f.status, [])) < 2:
+                    of_all[f.status].append(q)
+                if q not in moving:
+                    of_others.setdefault(f.status, q)
+            self.firsts[cid] = _Firsts(position, of_all, of_others, movers)
+        return self.firsts[cid]
 
     def _single_step(self, i: int) -> tuple[str, tuple[Figure, Figure], tuple[Figure, Figure]] | None:
         """For a gap whose control makes one step per resource and whose step exists fixed or not: the
@@ -514,11 +605,11 @@ class FixedFigures:
         f = self.gaps[i]
         control = self.by_id[f.control]
         rec = control.recovery
-        if rec is None or not rec.per_resource or self.shared_steps or f.resource_type in NOT_RESOURCES:
+        if rec is None or not rec.per_resource or f.resource_type in NOT_RESOURCES:
             return None
         fixed = _fixed(f, control)
         sid = f"{rec.step}:{f.resource.lower()}"
-        if f.status not in rec.when or fixed.status not in rec.when or sid not in self.preds:
+        if f.status not in rec.when or fixed.status not in rec.when or len(self.owners.get(sid, [])) != 1:
             return None
         caps = self.args[4]
 
@@ -529,18 +620,31 @@ class FixedFigures:
 
     def _weights_for(self, fixed: set[int]) -> dict[str, tuple[Figure, Figure]] | None:
         """The weights with the gaps fixed, or None when the fix changes the graph's steps."""
-        stamp, resources, _findings, _declared, caps, _controls = self.args
+        shares = self._shares_for(fixed)
+        return None if shares is None else self._weights_from(shares)
+
+    def _shares_for(self, fixed: set[int]) -> dict[str, dict[str, Step]] | None:
+        """Each control's share of each step with the gaps fixed, or None when the fix changes the steps."""
+        stamp, resources, _findings, _declared, _caps, _controls = self.args
         fixed_ids = {id(self.gaps[i]) for i in fixed}
-        weights = dict(self.weights)
+        shares = dict(self.steps)
         for cid in {self.gaps[i].control for i in fixed}:
             control = self.by_id[cid]
             if control.recovery is None:
                 continue
             changed = [_fixed(f, control) if id(f) in fixed_ids else f for f in self.by_control.get(cid, [])]
-            steps = _steps(control, changed, resources, stamp["primary_region"])
-            if {st.id for st in steps} != self.step_ids[cid]:
+            own = {st.id: st for st in _steps(control, changed, resources, stamp["primary_region"])}
+            if own.keys() != self.steps[cid].keys():
                 return None
-            weights.update({st.id: _weights(st, caps) for st in steps})
+            shares[cid] = own
+        return shares
+
+    def _weights_from(self, shares: dict[str, dict[str, Step]]) -> dict[str, tuple[Figure, Figure]]:
+        """The graph's weights with these shares: a step two controls share (the network step of
+        DR-NET-01..04) is merged again from every owner's share."""
+        weights = dict(self.weights)
+        for sid in {sid for cid in shares if shares[cid] is not self.steps[cid] for sid in shares[cid]}:
+            weights[sid] = _slowest_weights([shares[cid][sid] for cid in self.owners[sid]], self.args[4])
         return weights
 
     def rebuilt(self, fixed: set[int]) -> tuple[Figure, Figure]:
