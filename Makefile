@@ -8,7 +8,7 @@ REGAL = $(shell PATH="$(PATH)" command -v regal 2>/dev/null)
 # The policy input's JSON Schema: opa check type-checks every input reference against it.
 INPUT_SCHEMA := policies/schema/input.json
 
-.PHONY: demo test tools regorus lint rego-test rego-lint schemas fuzz clean
+.PHONY: demo test tools regorus lint rego-test rego-lint schemas readme fuzz clean
 
 $(BIN)/drready: pyproject.toml
 	python3 -m venv $(VENV)
@@ -69,6 +69,12 @@ fuzz: $(BIN)/drready
 schemas: $(BIN)/drready
 	$(BIN)/python -c "import json; from scanner.result_model import json_schema; \
 	print(json.dumps(json_schema(), indent=2, sort_keys=True))" > schemas/drready.result.v1.json
+
+# README's control table, generated from the policies' METADATA (tests/test_cli.py checks it is current)
+readme: $(BIN)/drready
+	$(BIN)/python -c "import re, subprocess, pathlib; p = pathlib.Path('README.md'); \
+	table = subprocess.run(['$(BIN)/drready', 'policies', 'doc', '--index'], check=True, capture_output=True, text=True).stdout; \
+	p.write_text(re.sub(r'(<!-- controls:begin -->\n).*(<!-- controls:end -->)', lambda m: m[1] + table + m[2], p.read_text(), flags=re.S))"
 
 clean:
 	rm -rf $(VENV) out build dist

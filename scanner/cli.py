@@ -47,6 +47,7 @@ from scanner.render import (
     pdf,
     render,
     render_catalogue,
+    render_catalogue_index,
     render_diff,
     render_gate,
     render_runbook,
@@ -361,11 +362,13 @@ def policies_list(**o: Any) -> None:
 
 @policies.command("doc", epilog=PLAIN_CODES)
 @options(POLICIES, path_option("--out", "out_file", "Write the catalogue here instead of standard output."))
+@options(click.option("--index", is_flag=True, help="Only the table of controls with their sources (README's)."))
 @options(VERBOSITY)
 @guarded
 def policies_doc(**o: Any) -> None:
     """Write the control catalogue as Markdown, generated from the policies' METADATA."""
-    text = render_catalogue(policies_from(o["policies_dir"]).controls)
+    controls = policies_from(o["policies_dir"]).controls
+    text = render_catalogue_index(controls) if o["index"] else render_catalogue(controls)
     if o["out_file"]:
         write_atomic(o["out_file"], text)
         click.echo(f"catalogue: {o['out_file']}")

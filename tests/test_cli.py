@@ -268,6 +268,19 @@ def test_policies_doc_writes_the_catalogue_from_metadata(tmp_path: Path) -> None
     assert run_cli("policies", "doc").output == text
 
 
+def test_readme_lists_every_control_with_its_sources_as_metadata_says() -> None:
+    """README's control table is generated (make readme); a control added without it fails here."""
+    table = run_cli("policies", "doc", "--index")
+    assert table.exit_code == 0, table.output
+    readme = (POLICIES.parent / "README.md").read_text()
+    section = readme.split("<!-- controls:begin -->\n", 1)[1].split("<!-- controls:end -->", 1)[0]
+    assert section == table.output, "README's control table is stale: run make readme"
+    rows = [line for line in section.splitlines() if line.startswith("| DR-")]
+    assert len(rows) == len({p.parent for p in POLICIES.rglob("cases.yaml")}) + 2
+    assert all("](https://" in row for row in rows), [r for r in rows if "](https://" not in r]
+    assert "| DR-POL-01 | Policy parity | high |" in section
+
+
 def test_scan_reports_evaluation_progress_unless_quiet(tmp_path: Path) -> None:
     result = run_cli("scan", "--demo", "--out", str(tmp_path / "out"))
     assert result.stderr.splitlines() == ["drready: evaluate: 6/6 stamps", "drready: render: 3/3 formats"]

@@ -252,6 +252,11 @@ def render_catalogue(controls: list[Any], templates: Path | None = None) -> str:
     return _environment(templates or asset_dir("reports")).get_template("catalogue.md.j2").render(controls=controls)
 
 
+def render_catalogue_index(controls: list[Any]) -> str:
+    """The one-line-per-control table with sources that the README's Controls section carries."""
+    return _environment(asset_dir("reports")).get_template("catalogue-index.md.j2").render(controls=controls)
+
+
 # Markdown templates whose every printed value is escaped unless a filter (md, md_code) already made
 # it safe: values from the estate or a result never become markup, links or mentions. The runbook and
 # the catalogue print commands in code blocks, where escapes would change them.
