@@ -137,6 +137,7 @@ def stamp_input(stamp: ResolvedStamp, inputs: ScanInputs, today: date) -> dict[s
         "resource_groups": stamp_resource_groups(stamp, snapshot),
         "management_groups": stamp_management_groups(stamp, snapshot),
         "policy_assignments": stamp_policy_assignments(stamp, snapshot),
+        "deny_assignments": stamp_deny_assignments(stamp, snapshot),
         "declared": stamp_declared(snapshot.declared, s.name, s.tier, s.drill_interval, today),
         "regions": inputs.regions.facts(
             [
@@ -254,6 +255,20 @@ def stamp_policy_assignments(stamp: ResolvedStamp, snapshot: Snapshot) -> list[d
         above |= {rid, f"/subscriptions/{_subscription_id(rid)}", _group_id(rid) or rid}
     scope = lambda a: str((a.get("properties") or {}).get("scope") or "").lower()  # noqa: E731
     return [a for a in snapshot.policy_assignments if scope(a) in above or MANAGEMENT_GROUP_SCOPE in scope(a)]
+
+
+def stamp_deny_assignments(stamp: ResolvedStamp, snapshot: Snapshot) -> dict[str, list[dict[str, Any]]] | None:
+    """The deny assignments of each of the stamp's subscriptions whose read succeeded (those at, above and
+    below it); a subscription not read is left out, so DR-POL-03 is unknown there; None when not collected."""
+    if snapshot.deny_assignments is None:
+        return None
+    failed = {
+        str(e.get("scope") or "").lower().rsplit("/", 1)[-1]
+        for e in snapshot.errors
+        if e.get("source") == "arm:denyAssignments"
+    }
+    wanted = {s for s in (_subscription_id(str(r["id"])) for r in stamp.resources) if s} - failed
+    return {sub: items for sub, items in snapshot.deny_assignments.items() if sub in wanted}
 
 
 def default_jobs() -> int:

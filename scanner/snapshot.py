@@ -33,6 +33,9 @@ class Snapshot:
     resource_groups: list[dict[str, Any]] | None = None
     subscriptions: list[dict[str, Any]] | None = None
     policy_assignments: list[dict[str, Any]] | None = None
+    # ARM's deny assignments per lower-case subscription id (those at, above and below it); a subscription
+    # whose read failed is absent. None when not collected.
+    deny_assignments: dict[str, list[dict[str, Any]]] | None = None
     errors: list[dict[str, Any]] = field(default_factory=list)
     path: str = "<memory>"
 
@@ -49,6 +52,7 @@ class Snapshot:
             "resource_groups": self.resource_groups,
             "subscriptions": self.subscriptions,
             "policy_assignments": self.policy_assignments,
+            "deny_assignments": self.deny_assignments,
             "errors": self.errors,
         }
 
@@ -115,6 +119,15 @@ class PolicyAssignment(TypedDict, total=False):
     properties: Required[InstanceOf[dict]]
 
 
+class DenyAssignment(TypedDict, total=False):
+    """A deny assignment as ARM's Microsoft.Authorization/denyAssignments list gives it."""
+
+    __pydantic_config__ = ConfigDict(extra="allow")  # type: ignore[misc]
+    id: Required[Text]
+    name: StrictStr | None
+    properties: Required[InstanceOf[dict]]
+
+
 class CollectionError(TypedDict, total=False):
     __pydantic_config__ = ConfigDict(extra="allow")  # type: ignore[misc]
     source: Required[StrictStr]
@@ -136,6 +149,7 @@ class Envelope(BaseModel):
     resource_groups: list[Container] | None = None
     subscriptions: list[Container] | None = None
     policy_assignments: list[PolicyAssignment] | None = None
+    deny_assignments: dict[StrictStr, list[DenyAssignment]] | None = None
     errors: list[CollectionError] | None = None
 
 
@@ -172,6 +186,9 @@ def parse_snapshot(data: Any, source: str) -> Snapshot:
         resource_groups=envelope.resource_groups,
         subscriptions=envelope.subscriptions,
         policy_assignments=envelope.policy_assignments,
+        deny_assignments=None
+        if envelope.deny_assignments is None
+        else {k.lower(): v for k, v in envelope.deny_assignments.items()},
         errors=[dict(e) for e in envelope.errors or []],
         path=source,
     )

@@ -95,8 +95,11 @@ class Emulator:
         self.policy_assignments = snapshot.get("policy_assignments") or []
         self.subscriptions = subscriptions or sorted({r["subscriptionId"] for r in self.resources})
         self.routes = arm_routes(snapshot)
+        denies = {k.lower(): v for k, v in (snapshot.get("deny_assignments") or {}).items()}
         for sub in self.subscriptions:
             self.routes[("GET", f"/subscriptions/{sub}/locations".lower())] = locations or _locations_of(sub)
+            path = f"/subscriptions/{sub}/providers/microsoft.authorization/denyassignments".lower()
+            self.routes[("GET", path)] = {"value": denies.get(sub.lower(), [])}
         self.quota, self.window = quota, window
         self.faults = Faults()
         self.requests: list[dict[str, Any]] = []

@@ -86,10 +86,49 @@ def test_a_failed_policy_read_makes_only_the_policy_controls_unknown(emulator: E
     doc = stamp_input(resolve_stamps(inputs.config, snapshot, inputs.regions)[0], inputs, date(2026, 12, 1))
     assert doc["policy_assignments"] is None and doc["resource_groups"] is not None
     result = evaluate(inputs)
-    statuses = {(f["control"], f["status"]) for f in result["findings"] if f["control"].startswith("DR-POL")}
+    assignment_controls = ("DR-POL-01", "DR-POL-02")  # DR-POL-03 reads deny assignments, from ARM
+    statuses = {(f["control"], f["status"]) for f in result["findings"] if f["control"] in assignment_controls}
     assert statuses == {("DR-POL-01", "unknown"), ("DR-POL-02", "unknown")}
     others = [f for f in result["findings"] if "policyresources" in f["message"]]
-    assert [f for f in others if not f["control"].startswith("DR-POL")] == []
+    assert [f for f in others if f["control"] not in assignment_controls] == []
+
+
+def test_deny_assignments_are_read_from_arm_per_subscription(emulator: Emulator) -> None:
+    snapshot = collect(emulator)
+    assert snapshot.deny_assignments == {SUB: DEMO_SNAPSHOT["deny_assignments"][SUB]}
+    reads = [r for r in emulator.requests if r["path"].endswith("/providers/microsoft.authorization/denyassignments")]
+    assert [(r["method"], r["path"], r["query"]["api-version"]) for r in reads] == [
+        ("GET", f"/subscriptions/{SUB}/providers/microsoft.authorization/denyassignments", ["2022-04-01"])
+    ]
+    result = evaluate(load_inputs(DEMO / "drready.yaml", snapshot, POLICIES))
+    statuses = {f["stamp"]: f["status"] for f in result["findings"] if f["control"] == "DR-POL-03"}
+    assert statuses["orders"] == "fail" and statuses["storefront"] == "pass"
+
+
+def test_a_refused_deny_assignment_read_makes_dr_pol_03_unknown_and_nothing_else(emulator: Emulator) -> None:
+    path = f"/subscriptions/{SUB}/providers/microsoft.authorization/denyassignments"
+    emulator.faults.failing_paths = {path: 403}
+    snapshot = collect(emulator, retries=0)
+    assert [(e["source"], e["scope"], e["error"][:8]) for e in snapshot.errors] == [
+        ("arm:denyAssignments", f"/subscriptions/{SUB}", "HTTP 403")
+    ]
+    assert snapshot.deny_assignments == {}
+    result = evaluate(load_inputs(DEMO / "drready.yaml", snapshot, POLICIES))
+    expected = evaluate(load_inputs(DEMO / "drready.yaml", DEMO / "snapshot.json", POLICIES))
+    before = {(f["control"], f["stamp"], f["resource"], f["status"]) for f in expected["findings"]}
+    changed = {
+        (f["control"], f["stamp"], f["status"])
+        for f in result["findings"]
+        if (f["control"], f["stamp"], f["resource"], f["status"]) not in before
+        and not f["control"].startswith(("DR-TGT", "DR-SPOF"))
+    }
+    with_standby = {"orders", "storefront", "lakehouse", "assistant"}
+    assert changed == {("DR-POL-03", stamp, "unknown") for stamp in with_standby}
+    assert all(
+        "were not read" in f["message"]
+        for f in result["findings"]
+        if f["control"] == "DR-POL-03" and f["stamp"] in with_standby
+    )
 
 
 def test_a_failed_container_read_makes_group_placement_unknown(emulator: Emulator) -> None:

@@ -175,6 +175,7 @@ def test_stamps_outside_the_us_get_no_unknown_for_want_of_region_data(tmp_path: 
         resource_groups=groups,
         subscriptions=demo.subscriptions,
         policy_assignments=demo.policy_assignments,
+        deny_assignments=demo.deny_assignments,
     )
     result = evaluate(load_inputs(tmp_path / "drready.yaml", snapshot, POLICIES))
     unknown = [(f["stamp"], f["control"], f["message"]) for f in result["findings"] if f["status"] == "unknown"]

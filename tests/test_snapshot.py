@@ -109,6 +109,16 @@ def test_real_arm_bodies_are_valid_resources(tmp_path: Path) -> None:
             "$.policy_assignments[0].id",
             "",
         ),
+        (
+            {"schema": "drready.snapshot/v1", "resources": [], "deny_assignments": [{"id": "/d", "properties": {}}]},
+            "$.deny_assignments",
+            "expected an object",
+        ),
+        (
+            {"schema": "drready.snapshot/v1", "resources": [], "deny_assignments": {"s1": [{"id": "/d"}]}},
+            "$.deny_assignments.s1[0].properties",
+            "",
+        ),
     ],
 )
 def test_invalid_snapshots(tmp_path: Path, data: dict, where: str, what: str) -> None:

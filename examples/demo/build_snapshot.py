@@ -1236,6 +1236,30 @@ def policy_assignments() -> list[dict[str, Any]]:
     ]
 
 
+def deny_assignments() -> dict[str, list[dict[str, Any]]]:
+    """DR-POL-03 fails for the orders stamp: a deployment stack's denyWriteAndDelete on its standby group
+    excludes only the stack's own pipeline. The denial of the published example (an unrelated action on
+    the subscription) blocks nothing, so the other stamps pass."""
+    published = body(PUBLISHED, "authorization/denyassignments-list-subscription-2022-04-01.json")["value"][0]
+    scope = f"/subscriptions/{SUB}"
+    unrelated = json.loads(json.dumps(published).replace("subscriptions/subId", f"subscriptions/{SUB}"))
+    stack = json.loads(json.dumps(published))
+    group = f"{scope}/resourceGroups/rg-orders-eus2"
+    stack["id"] = f"{group}/providers/Microsoft.Authorization/denyAssignments/7d3c9f0e-2b4a-4c6d-8e1f-3a5b7c9d0e12"
+    stack["name"] = "7d3c9f0e-2b4a-4c6d-8e1f-3a5b7c9d0e12"
+    stack["properties"] |= {
+        "denyAssignmentName": "Deny assignment for deployment stack stack-orders-eus2",
+        "description": "Created by deployment stack stack-orders-eus2 (denySettings: denyWriteAndDelete)",
+        "scope": group,
+        "permissions": [
+            {"actions": ["*/write", "*/delete"], "notActions": [], "dataActions": [], "notDataActions": []}
+        ],
+        "principals": [{"id": "00000000-0000-0000-0000-000000000000", "type": "SystemDefined"}],
+        "excludePrincipals": [{"id": "3f6a9c2e-7b1d-4e58-a0c4-9d2e6b8f1a37", "type": "ServicePrincipal"}],
+    }
+    return {SUB: [unrelated, stack]}
+
+
 def main() -> None:
     fixtures = Path(sys.argv[1]) if len(sys.argv) > 1 else FIXTURES
     resources = sorted(estate(fixtures), key=lambda r: r["id"].lower())
@@ -1249,6 +1273,7 @@ def main() -> None:
         "resource_groups": resource_groups(resources),
         "subscriptions": [subscription()],
         "policy_assignments": policy_assignments(),
+        "deny_assignments": deny_assignments(),
         "declared": {},
         "errors": [],
     }

@@ -159,6 +159,7 @@ def collect_snapshot(
         )
     in_scope = sorted(visible or subs)
     locations, location_errors = arm.locations(in_scope[0]) if in_scope else ([], [])
+    denies, deny_errors = arm.deny_assignments(in_scope)
     return Snapshot(
         resources=resources.rows,
         collected_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -181,5 +182,12 @@ def collect_snapshot(
         resource_groups=[r for r in containers.rows if str(r.get("type", "")).lower() != SUBSCRIPTION_TYPE],
         subscriptions=subscription_rows,
         policy_assignments=list({str(a["id"]).lower(): a for a in policy.rows}.values()),
-        errors=resources.errors + roles.errors + containers.errors + policy.errors + children.errors + location_errors,
+        deny_assignments=denies,
+        errors=resources.errors
+        + roles.errors
+        + containers.errors
+        + policy.errors
+        + children.errors
+        + location_errors
+        + deny_errors,
     )

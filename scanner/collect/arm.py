@@ -30,6 +30,8 @@ from azure.mgmt.core.policies import ARMChallengeAuthenticationPolicy
 from scanner.catalogue import ChildRead
 from scanner.collect.guard import ReadOnlyPolicy, child_id, origin, response_json
 
+DENY_API = "2022-04-01"  # the newest stable Microsoft.Authorization denyAssignments API
+DENY_TYPE = "microsoft.authorization/denyassignments"
 MAX_PAGES = 1000  # an ARM child list longer than this many pages is treated as a paging fault
 
 
@@ -104,6 +106,23 @@ class Arm:
             # The shipped region table still answers; the error says the live facts are missing.
             error = {"source": "arm:locations", "scope": scope, "error": _describe(exc)}
             return [], [error | {"types": ["microsoft.resources/subscriptions/locations"]}]
+
+    def deny_assignments(self, subscriptions: list[str]) -> tuple[dict[str, list[Any]], list[dict[str, Any]]]:
+        """Each subscription's deny assignments (lower-case subscription id -> bodies): ARM lists those at,
+        above and below the scope; Resource Graph does not index them. A subscription whose read failed
+        is left out and its error recorded, so DR-POL-03 says unknown for the resources in it."""
+        found: dict[str, list[Any]] = {}
+        errors: list[dict[str, Any]] = []
+        for sub in subscriptions:
+            scope = f"/subscriptions/{sub}"
+            try:
+                found[sub.lower()] = self._list(f"{scope}/providers/Microsoft.Authorization/denyAssignments", DENY_API)
+            except (AzureError, ValueError) as exc:
+                errors.append(
+                    {"source": "arm:denyAssignments", "scope": scope, "error": _describe(exc), "types": [DENY_TYPE]}
+                )
+            self.progress(f"deny assignments: {len(found) + len(errors)}/{len(subscriptions)} subscriptions")
+        return found, errors
 
     def collect(self, resources: list[dict[str, Any]], reads: tuple[ChildRead, ...]) -> Children:
         """Every child read the controls declared (catalogue.ChildRead) for these resources."""
