@@ -384,7 +384,7 @@ def fix_first(
                 "title": f.title,
                 "alone": {"rto_minutes": alone[0], "rpo_minutes": alone[1]},
                 "needed": needed,
-                "moves_figures": i in movers,
+                "moves_figures": i in moving,
                 "_order": (not needed, _key(alone), SEVERITY_ORDER[f.severity], f.control, f.resource_name),
             }
         )
@@ -538,7 +538,7 @@ class FixedFigures:
 
     def all_but(self, i: int, movers: set[int]) -> tuple[Figure, Figure]:
         """The figures with every movable gap but i fixed (after all_fixed)."""
-        if self.best_weights is None or movers != self.best_movers:
+        if self.best_weights is None or movers is not self.best_movers:  # identity: a set compare per gap is O(n)
             return self(movers - {i})
         one = self._single_step(i)
         if one is not None:
