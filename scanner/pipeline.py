@@ -249,10 +249,7 @@ def stamp_policy_assignments(stamp: ResolvedStamp, snapshot: Snapshot) -> list[d
     resource above one of the stamp's resources; None when assignments were not collected."""
     if snapshot.policy_assignments is None or _read_failed(snapshot, "policyresources"):
         return None
-    above: set[str] = set()
-    for r in stamp.resources:
-        rid = str(r["id"]).lower()
-        above |= {rid, f"/subscriptions/{_subscription_id(rid)}", _group_id(rid) or rid}
+    above = _scopes_above(stamp)
     scope = lambda a: str((a.get("properties") or {}).get("scope") or "").lower()  # noqa: E731
     return [a for a in snapshot.policy_assignments if scope(a) in above or MANAGEMENT_GROUP_SCOPE in scope(a)]
 
@@ -268,7 +265,24 @@ def stamp_deny_assignments(stamp: ResolvedStamp, snapshot: Snapshot) -> dict[str
         if e.get("source") == "arm:denyAssignments"
     }
     wanted = {s for s in (_subscription_id(str(r["id"])) for r in stamp.resources) if s} - failed
-    return {sub: items for sub, items in snapshot.deny_assignments.items() if sub in wanted}
+    # Only those that can cover one of the stamp's resources: a subscription holds one deny assignment per
+    # deployment stack, and each stamp checking all of them made evaluation grow with the estate.
+    above = _scopes_above(stamp)
+    scope = lambda d: str((d.get("properties") or {}).get("scope") or "").lower()  # noqa: E731
+    return {
+        sub: [d for d in items if scope(d) in above or not scope(d).startswith("/subscriptions/")]
+        for sub, items in snapshot.deny_assignments.items()
+        if sub in wanted
+    }
+
+
+def _scopes_above(stamp: ResolvedStamp) -> set[str]:
+    """The lower-case scopes at or above the stamp's resources: each resource, its group, its subscription."""
+    above: set[str] = set()
+    for r in stamp.resources:
+        rid = str(r["id"]).lower()
+        above |= {rid, f"/subscriptions/{_subscription_id(rid)}", _group_id(rid) or rid}
+    return above
 
 
 def default_jobs() -> int:
