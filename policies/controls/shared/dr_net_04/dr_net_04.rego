@@ -59,6 +59,14 @@ _cosmos(r) if lower(r.type) == "microsoft.documentdb/databaseaccounts"
 
 _public_access(r) := lower(lib.prop(r, ["publicNetworkAccess"])) if is_string(lib.prop(r, ["publicNetworkAccess"]))
 
+# Each account's posture, worked out once (the result's else-chain asks for it up to six times).
+_postures[lower(r.id)] := _posture(r) if {
+	some t in _types
+	some r in lib.resources_of(t)
+}
+
+_posture_of(r) := _postures[lower(r.id)]
+
 # open: admits every network; restricted: a firewall with rules; private: private endpoints only.
 # Absent settings mean ARM's defaults (public access enabled, no network rule); a firewall whose
 # default action is not given is not known.
@@ -109,9 +117,19 @@ _vnet_of(subnet) := concat("/", array.slice(parts, 0, 9)) if {
 
 _subnet_name(subnet) := parts[10] if parts := split(subnet, "/")
 
+# What the secondary needs for each subnet some firewall admits, found once per subnet (rules are
+# evaluated once, functions at every call: thousands of accounts admit the same few subnets).
+_needs[subnet] := _placed(subnet) if {
+	some t in _types
+	some r in lib.resources_of(t)
+	some subnet in _subnets(r)
+}
+
+_need(subnet) := _needs[subnet]
+
 # What the secondary needs admitted for one admitted primary subnet: its counterpart subnet, or a
 # reason it cannot have one. Subnets of VNets outside the stamp cannot be placed.
-_need(subnet) := {"subnet": concat("/", [lib.counterpart_id(_vnet_of(subnet)), "subnets", _subnet_name(subnet)])} if {
+_placed(subnet) := {"subnet": concat("/", [lib.counterpart_id(_vnet_of(subnet)), "subnets", _subnet_name(subnet)])} if {
 	lib.in_primary(lib.by_id(_vnet_of(subnet)))
 	lib.counterpart(lib.by_id(_vnet_of(subnet)))
 } else := {"gap": concat("", [
@@ -156,19 +174,19 @@ _result(r) := lib.result(r, "not_applicable", lib.not_primary_message(r), _evide
 	"%s: neither its public network access nor its firewall's default action is in the collected body",
 	[lib.name_of(r)],
 )) if {
-	not _posture(r)
+	not _posture_of(r)
 } else := lib.result(
 	r, "pass",
 	sprintf("%s admits every network, the secondary's included", [lib.name_of(r)]),
 	_evidence(r),
 ) if {
-	_posture(r) == "open"
+	_posture_of(r) == "open"
 } else := lib.result(
 	r, "not_applicable",
 	sprintf("%s is reached only through private endpoints (DR-NET-02 judges their parity)", [lib.name_of(r)]),
 	_evidence(r),
 ) if {
-	_posture(r) == "private"
+	_posture_of(r) == "private"
 } else := lib.unknown(r, sprintf(
 	"%s: a virtual network rule of its firewall names no subnet in the collected body",
 	[lib.name_of(r)],
@@ -193,7 +211,7 @@ _with_serving(r, sv) := lib.unknown(r, sprintf(
 	"%s: the firewall of its standby %s is not in the collected body",
 	[lib.name_of(r), lib.name_of(sv)],
 )) if {
-	not _posture(sv)
+	not _posture_of(sv)
 } else := lib.result(
 	r, "pass", sprintf(
 		"%s admits the primary's subnets; its standby %s admits every network",
@@ -201,7 +219,7 @@ _with_serving(r, sv) := lib.unknown(r, sprintf(
 	),
 	_evidence(r),
 ) if {
-	_posture(sv) == "open"
+	_posture_of(sv) == "open"
 } else := lib.result(
 	r, "pass", sprintf(
 		"%s admits the primary's subnets; its standby %s is reached through private endpoints only (DR-NET-02)",
@@ -209,7 +227,7 @@ _with_serving(r, sv) := lib.unknown(r, sprintf(
 	),
 	_evidence(r),
 ) if {
-	_posture(sv) == "private"
+	_posture_of(sv) == "private"
 } else := _admits_standby_subnets(r, sv)
 
 _admits_standby_subnets(r, sv) := lib.result(
