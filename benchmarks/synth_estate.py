@@ -37,22 +37,36 @@ def generate(out: Path, resources: int, stamps: int, gap_share: float = 0.3, see
     for r in demo["resources"]:
         by_workload.setdefault(r["tags"].get("workload", ""), []).append(r)
     per_stamp = max(1, resources // stamps)
-    snapshot = {**demo, "resources": [], "children": {}, "authorization": []}
+    mentions = lambda item, names: any(n in json.dumps(item) for n in names)  # noqa: E731
+    global_items = {  # groups and assignments of no one stamp (management groups, shared networks)
+        key: [x for x in demo[key] if not mentions(x, TEMPLATES.values())]
+        for key in ("resource_groups", "policy_assignments")
+    }
+    sub, denies = next(iter(demo["deny_assignments"].items()))
+    snapshot = {**demo, "resources": [], "children": {}, "authorization": [], **global_items}
+    snapshot["deny_assignments"] = {sub: [d for d in denies if not mentions(d, TEMPLATES.values())]}
     config["stamps"], config["waivers"] = [], []
     config["declared"] = {}
     for i in range(stamps):
         kind = KINDS[i % len(KINDS)]
         template = TEMPLATES[kind]
         name = f"{template}{i:04d}"
-        # Each stamp's identities get principals of their own, as real managed identities have.
-        base = _renamed(_renamed(by_workload[template], template, name), "-4c3b-9f0e-", f"-{i:04d}-9f0e-")
+        # Each stamp's identities get principals of their own, as real managed identities have: a stamp
+        # sharing the template's principals would see every other stamp's role assignments.
+        principals = _principals(by_workload[template])
+
+        def own(items: Any, template: str = template, name: str = name, principals: set[str] = principals) -> Any:
+            return _with_principals(_renamed(items, template, name), principals, int(name[-4:]))
+
+        base = own(by_workload[template])
         ids = {r["id"] for r in by_workload[template]}
         snapshot["children"] |= _renamed({k: v for k, v in demo["children"].items() if k in ids}, template, name)
-        snapshot["authorization"] += _renamed(
-            [a for a in demo["authorization"] if any(a["properties"]["scope"].startswith(x) for x in ids)],
-            template,
-            name,
+        snapshot["authorization"] += own(
+            [a for a in demo["authorization"] if any(a["properties"]["scope"].startswith(x) for x in ids)]
         )
+        for key in ("resource_groups", "policy_assignments"):
+            snapshot[key] += _renamed([x for x in demo[key] if mentions(x, [template])], template, name)
+        snapshot["deny_assignments"][sub] += _renamed([d for d in denies if mentions(d, [template])], template, name)
         if per_stamp < len(base):  # a small budget: the first resources of the template, both regions
             base = base[:per_stamp]
         snapshot["resources"] += base + _fill(base, name, per_stamp - len(base), gap_share, rng)
@@ -71,6 +85,21 @@ def generate(out: Path, resources: int, stamps: int, gap_share: float = 0.3, see
     (out / "drready.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
     (out / "snapshot.json").write_text(json.dumps(snapshot))
     return out / "drready.yaml", out / "snapshot.json"
+
+
+def _principals(resources: list[dict[str, Any]]) -> set[str]:
+    """The principal ids of the resources' own identities (system-assigned, or a user-assigned identity's)."""
+    found = {(r.get("identity") or {}).get("principalId") for r in resources}
+    found |= {(r.get("properties") or {}).get("principalId") for r in resources}
+    return {p for p in found if isinstance(p, str) and len(p) == 36}
+
+
+def _with_principals(items: Any, principals: set[str], stamp: int) -> Any:
+    """The items with each principal id made the stamp's own (its second group replaced by the stamp number)."""
+    text = json.dumps(items)
+    for p in principals:
+        text = text.replace(p, f"{p[:9]}{stamp:04x}{p[13:]}")
+    return json.loads(text)
 
 
 def _fill(
