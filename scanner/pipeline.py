@@ -277,11 +277,12 @@ def stamp_deny_assignments(stamp: ResolvedStamp, snapshot: Snapshot) -> dict[str
 
 
 def _scopes_above(stamp: ResolvedStamp) -> set[str]:
-    """The lower-case scopes at or above the stamp's resources: each resource, its group, its subscription."""
+    """The lower-case scopes at or above the stamp's resources: each resource and every id it sits under
+    (a parent resource, its group, its subscription), whether or not the stamp holds that parent."""
     above: set[str] = set()
     for r in stamp.resources:
-        rid = str(r["id"]).lower()
-        above |= {rid, f"/subscriptions/{_subscription_id(rid)}", _group_id(rid) or rid}
+        parts = str(r["id"]).lower().rstrip("/").split("/")
+        above |= {"/".join(parts[:n]) for n in range(3, len(parts) + 1)}
     return above
 
 

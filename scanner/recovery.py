@@ -500,10 +500,14 @@ class FixedFigures:
         self.from_now: _Changed | None = None  # built when first needed
         self.from_best: _Changed | None = None
         self.steps: dict[str, dict[str, Step]] = {}  # each recovery control's own share of each step
+        self.merged_within: set[str] = set()  # controls with two shares of one step: no fast path
         self.owners: dict[str, list[str]] = {}  # step id -> the controls sharing it, in build_graph's order
         for c in controls:
             if c.recovery:
-                own = {st.id: st for st in _steps(c, self.by_control.get(c.id, []), resources, stamp["primary_region"])}
+                made = _steps(c, self.by_control.get(c.id, []), resources, stamp["primary_region"])
+                own = {st.id: st for st in made}
+                if len(own) < len(made):  # two findings of one resource: build_graph merges them, re-build
+                    self.merged_within.add(c.id)
                 self.steps[c.id] = own
                 for sid in own:
                     self.owners.setdefault(sid, []).append(c.id)
@@ -519,7 +523,7 @@ class FixedFigures:
         shares = self._shares_for(movers)
         if shares is None:
             return self.rebuilt(movers)
-        self.best_shares, self.best_movers, self.firsts = shares, movers, {}
+        self.best_shares, self.best_movers, self.firsts, self.from_best = shares, movers, {}, None
         self.best_weights = self._weights_from(shares)
         return self._values(self.best_weights)
 
@@ -560,7 +564,7 @@ class FixedFigures:
         control = self.by_id[cid]
         rec = control.recovery
         own = self.steps.get(cid, {})
-        if rec is None or rec.per_resource or len(own) != 1:
+        if rec is None or rec.per_resource or len(own) != 1 or cid in self.merged_within:
             return None
         (sid,) = own
         findings = self.by_control[cid]
@@ -574,6 +578,8 @@ class FixedFigures:
             fixed = [p]
         witnesses = sorted([(q, findings[q]) for q in kept] + [(q, _fixed(findings[q], control)) for q in fixed])
         chosen = [f for _q, f in witnesses if f.status in rec.when]
+        if not chosen and rec.lists not in ("primary", "all"):
+            return None  # the step goes away with this fix: the graph's steps change
         has_resources = bool(own[sid].resources) or rec.lists not in ("primary", "all")
         mechanism = _one_step_mechanism(rec, chosen, has_resources)
         shares = self.best_shares if others_fixed else self.steps
@@ -605,7 +611,7 @@ class FixedFigures:
         f = self.gaps[i]
         control = self.by_id[f.control]
         rec = control.recovery
-        if rec is None or not rec.per_resource or f.resource_type in NOT_RESOURCES:
+        if rec is None or not rec.per_resource or f.resource_type in NOT_RESOURCES or f.control in self.merged_within:
             return None
         fixed = _fixed(f, control)
         sid = f"{rec.step}:{f.resource.lower()}"
@@ -632,6 +638,8 @@ class FixedFigures:
             control = self.by_id[cid]
             if control.recovery is None:
                 continue
+            if cid in self.merged_within:
+                return None
             changed = [_fixed(f, control) if id(f) in fixed_ids else f for f in self.by_control.get(cid, [])]
             own = {st.id: st for st in _steps(control, changed, resources, stamp["primary_region"])}
             if own.keys() != self.steps[cid].keys():

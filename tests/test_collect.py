@@ -18,6 +18,7 @@ from scanner.collect import CollectOptions, StaticToken, collect_snapshot
 from scanner.collect.guard import ReadOnlyPolicy, WriteRefused, allowed
 from scanner.config import load_config
 from scanner.pipeline import evaluate, load_inputs, stamp_input
+from scanner.snapshot import parse_snapshot
 from scanner.stamps import resolve_stamps
 
 from .conftest import DEMO, POLICIES, run_cli
@@ -103,6 +104,38 @@ def test_deny_assignments_are_read_from_arm_per_subscription(emulator: Emulator)
     result = evaluate(load_inputs(DEMO / "drready.yaml", snapshot, POLICIES))
     statuses = {f["stamp"]: f["status"] for f in result["findings"] if f["control"] == "DR-POL-03"}
     assert statuses["orders"] == "fail" and statuses["storefront"] == "pass"
+
+
+def test_a_deny_assignment_on_a_parent_the_stamp_does_not_hold_still_reaches_its_child() -> None:
+    """The policies are given the deny assignments at or above a stamp resource: a slot's site may be
+    outside the stamp's selector, and a stack's deny on it still blocks the slot."""
+    group = f"/subscriptions/{SUB}/resourceGroups/rg-storefront-eus2"
+    site = f"{group}/providers/Microsoft.Web/sites/app-ghost-eus2"
+    slot = {
+        "id": f"{site}/slots/blue",
+        "name": "app-ghost-eus2/blue",
+        "type": "Microsoft.Web/sites/slots",
+        "location": "East US 2",
+        "resourceGroup": "rg-storefront-eus2",
+        "subscriptionId": SUB,
+        "tags": {"workload": "storefront", "env": "prod"},
+        "properties": {},
+    }
+    stack = copy.deepcopy(DEMO_SNAPSHOT["deny_assignments"][SUB][1])
+    elsewhere = copy.deepcopy(stack) | {"id": "/other"}
+    stack["properties"]["scope"] = site
+    elsewhere["properties"] = elsewhere["properties"] | {"scope": f"/subscriptions/{SUB}/resourceGroups/rg-elsewhere"}
+    data = copy.deepcopy(DEMO_SNAPSHOT) | {"deny_assignments": {SUB: [stack, elsewhere]}}
+    data["resources"].append(slot)
+    snapshot = parse_snapshot(data, "snapshot.json")
+    inputs = load_inputs(DEMO / "drready.yaml", snapshot, POLICIES)
+    storefront = next(s for s in resolve_stamps(inputs.config, snapshot, inputs.regions) if s.name == "storefront")
+    given = stamp_input(storefront, inputs, date(2026, 12, 1))["deny_assignments"]
+    assert [d["properties"]["scope"] for d in given[SUB]] == [site]
+    finding = next(
+        f for f in evaluate(inputs)["findings"] if f["control"] == "DR-POL-03" and f["stamp"] == "storefront"
+    )
+    assert finding["status"] == "fail" and "denies writing app-ghost-eus2/blue" in finding["message"]
 
 
 def test_a_refused_deny_assignment_read_makes_dr_pol_03_unknown_and_nothing_else(emulator: Emulator) -> None:

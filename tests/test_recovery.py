@@ -385,6 +385,36 @@ def test_fix_first_of_controls_sharing_one_step_matches_a_rebuilt_graph(net01: l
         assert figures.all_but(i, movers) == figures.rebuilt(movers - {i}), (net01, net04, i)
 
 
+def test_fix_first_falls_back_to_a_rebuild_where_the_fast_path_cannot_be_exact() -> None:
+    """Found in review: a one-step control whose step goes away when its only chosen gap is fixed (its
+    `when` leaves out pass) crashed; two findings of one resource for a per-resource control kept only
+    one share; a second all_fixed reused the first's weights in all_but."""
+    from dataclasses import replace
+
+    from scanner.recovery import FixedFigures
+
+    stamp, resources, findings, declared, caps, controls = _storefront_args()
+    net = next(c for c in controls if c.id == "DR-NET-01")
+    assert net.recovery is not None
+    only_gaps = replace(net, recovery=net.recovery.model_copy(update={"when": ["fail", "unknown"]}))
+    changed_controls = [only_gaps if c.id == "DR-NET-01" else c for c in controls]
+    web = next(f for f in findings if f.control == "DR-WEB-01" and f.status == "fail")
+    twice = [*findings, replace(web, status="unknown")]  # a second finding of the same account
+    for cs, fs in ((changed_controls, findings), (controls, twice)):
+        by_id = {c.id: c for c in cs}
+        gaps = [f for f in fs if f.status == "fail" and by_id[f.control].in_rego]
+        movers = {i for i, f in enumerate(gaps) if by_id[f.control].recovery}
+        figures = FixedFigures((stamp, resources, fs, declared, caps, cs), gaps)
+        assert figures.all_fixed(movers) == figures.rebuilt(movers)
+        for i in movers:
+            assert figures.alone(i) == figures.rebuilt({i}), (gaps[i].control, i)
+            assert figures.all_but(i, movers) == figures.rebuilt(movers - {i}), (gaps[i].control, i)
+    some = set(sorted(movers)[:2])
+    assert figures.all_fixed(some) == figures.rebuilt(some)
+    i = min(some)
+    assert figures.all_but(i, some) == figures.rebuilt(some - {i})
+
+
 def _spread(movers: set[int], gaps: list[Finding], per_control: int = 15) -> list[int]:
     """Up to per_control movers of each control, first, last and evenly between (the one large stamp has
     about 500 gaps of each network control, alike but for the resource: a rebuild each is minutes)."""

@@ -8,7 +8,8 @@
 #   role assignment, so a failover pipeline with Owner is still refused, when it matters most, unless it
 #   runs as one of the assignment's excluded principals. drready cannot know which identity runs the
 #   failover, so every such assignment is named with the principals it excludes; a waiver records one
-#   whose exclusions include the failover identity.
+#   whose exclusions include the failover identity. A deny assignment's ABAC condition is not evaluated:
+#   a conditional one is taken as applying (fail closed).
 # related_resources:
 #   - ref: https://learn.microsoft.com/azure/role-based-access-control/deny-assignments
 #     description: >-
@@ -68,6 +69,7 @@ _pattern(p) if {
 _readable(d) if {
 	is_string(d.properties.scope)
 	is_array(d.properties.permissions)
+	is_array(d.properties.principals)
 	every p in d.properties.permissions {
 		every a in array.concat(object.get(p, "actions", []), object.get(p, "notActions", [])) {
 			_pattern(a)
@@ -123,8 +125,10 @@ _blocks(d, r) if {
 	_denies_action(d, concat("", [lower(r.type), "/write"]))
 }
 
+# A deployment is a resource under its group (.../providers/Microsoft.Resources/deployments/{name}): a
+# group's deny assignment that does not apply to child scopes does not reach it.
 _blocks(d, r) if {
-	_covers(d, lib.group_id(r))
+	_covers(d, concat("", [lib.group_id(r), "/providers/microsoft.resources/deployments/failover"]))
 	_denies_action(d, "microsoft.resources/deployments/write")
 }
 
