@@ -529,31 +529,30 @@ class FixedFigures:
 
     def alone(self, i: int) -> tuple[Figure, Figure]:
         """The figures with gap i alone fixed."""
-        one = self._single_step(i)
-        if one is not None:
-            sid, _unfixed, fixed = one
-        else:
-            changed = self._one_step_changed(i, others_fixed=False)
-            if changed is None:
-                return self({i})
-            sid, fixed = changed
+        changed = self._changed_step(i, others_fixed=False)
+        if changed is None:
+            return self({i})
         self.from_now = self.from_now or _Changed(self, self.weights)
-        return self.from_now.figures(sid, fixed)
+        return self.from_now.figures(*changed)
 
     def all_but(self, i: int, movers: set[int]) -> tuple[Figure, Figure]:
         """The figures with every movable gap but i fixed (after all_fixed)."""
         if self.best_weights is None or movers is not self.best_movers:  # identity: a set compare per gap is O(n)
             return self(movers - {i})
-        one = self._single_step(i)
-        if one is not None:
-            sid, unfixed, _fixed = one
-        else:
-            changed = self._one_step_changed(i, others_fixed=True)
-            if changed is None:
-                return self(movers - {i})
-            sid, unfixed = changed
+        changed = self._changed_step(i, others_fixed=True)
+        if changed is None:
+            return self(movers - {i})
         self.from_best = self.from_best or _Changed(self, self.best_weights)
-        return self.from_best.figures(sid, unfixed)
+        return self.from_best.figures(*changed)
+
+    def _changed_step(self, i: int, others_fixed: bool) -> tuple[str, tuple[Figure, Figure]] | None:
+        """The one step gap i's fix changes and its weights, with the other movable gaps as found (alone)
+        or fixed (all_but); None when the fix changes more than one step's weights."""
+        one = self._single_step(i)
+        if one is None:
+            return self._one_step_changed(i, others_fixed)
+        sid, unfixed, fixed = one
+        return sid, unfixed if others_fixed else fixed
 
     def _one_step_changed(self, i: int, others_fixed: bool) -> tuple[str, tuple[Figure, Figure]] | None:
         """For a gap of a control with one step (the network step, say): the step and its weights with the

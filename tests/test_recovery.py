@@ -359,6 +359,14 @@ def _storefront_args() -> tuple[Any, ...]:
 STATUSES = st.lists(st.sampled_from(["pass", "fail", "unknown", "not_applicable"]), min_size=1, max_size=6)
 
 
+def _assert_fast_path_matches_rebuilds(figures: Any, movers: set[int]) -> None:
+    """all_fixed, then each gap alone and all but each gap, against graphs built anew."""
+    assert figures.all_fixed(movers) == figures.rebuilt(movers)
+    for i in movers:
+        assert figures.alone(i) == figures.rebuilt({i}), (figures.gaps[i].control, i)
+        assert figures.all_but(i, movers) == figures.rebuilt(movers - {i}), (figures.gaps[i].control, i)
+
+
 @settings(max_examples=80, deadline=None)
 @given(STATUSES, STATUSES)
 def test_fix_first_of_controls_sharing_one_step_matches_a_rebuilt_graph(net01: list[str], net04: list[str]) -> None:
@@ -378,11 +386,9 @@ def test_fix_first_of_controls_sharing_one_step_matches_a_rebuilt_graph(net01: l
     by_id = {c.id: c for c in controls}
     gaps = [f for f in changed if f.status == "fail" and by_id[f.control].in_rego]
     movers = {i for i, f in enumerate(gaps) if by_id[f.control].recovery}
-    figures = FixedFigures((stamp, resources, changed, declared, caps, controls), gaps)
-    assert figures.all_fixed(movers) == figures.rebuilt(movers)
-    for i in movers:
-        assert figures.alone(i) == figures.rebuilt({i}), (net01, net04, i)
-        assert figures.all_but(i, movers) == figures.rebuilt(movers - {i}), (net01, net04, i)
+    _assert_fast_path_matches_rebuilds(
+        FixedFigures((stamp, resources, changed, declared, caps, controls), gaps), movers
+    )
 
 
 def test_fix_first_falls_back_to_a_rebuild_where_the_fast_path_cannot_be_exact() -> None:
@@ -405,10 +411,7 @@ def test_fix_first_falls_back_to_a_rebuild_where_the_fast_path_cannot_be_exact()
         gaps = [f for f in fs if f.status == "fail" and by_id[f.control].in_rego]
         movers = {i for i, f in enumerate(gaps) if by_id[f.control].recovery}
         figures = FixedFigures((stamp, resources, fs, declared, caps, cs), gaps)
-        assert figures.all_fixed(movers) == figures.rebuilt(movers)
-        for i in movers:
-            assert figures.alone(i) == figures.rebuilt({i}), (gaps[i].control, i)
-            assert figures.all_but(i, movers) == figures.rebuilt(movers - {i}), (gaps[i].control, i)
+        _assert_fast_path_matches_rebuilds(figures, movers)
     some = set(sorted(movers)[:2])
     assert figures.all_fixed(some) == figures.rebuilt(some)
     i = min(some)
