@@ -333,8 +333,8 @@ def test_collect_command_writes_a_snapshot_that_evaluates_like_the_demo(emulator
         env={"AZURE_ACCESS_TOKEN": "t"},
     )
     assert result.exit_code == 0, result.output
-    assert "86 resources, 0 errors" in result.output
-    assert "drready: resources: page 1, 86 rows" in result.stderr and "drready: arm: 31/31 child reads" in result.stderr
+    assert "91 resources, 0 errors" in result.output
+    assert "drready: resources: page 1, 91 rows" in result.stderr and "drready: arm: 32/32 child reads" in result.stderr
     evaluated = run_cli(
         "evaluate",
         "--config",

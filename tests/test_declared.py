@@ -40,6 +40,22 @@ def test_litellm_router_config_maps_to_routes() -> None:
     assert [(f["model"], f["region"]) for f in chat["fallbacks"]] == [("gpt-4o-mini-2", "centralus")]
 
 
+def test_declared_endpoints_become_hosts(tmp_path: Path) -> None:
+    """DR-NET-06 compares hosts with firewall FQDNs: a URL, a bare host and LiteLLM's api_base all give one."""
+    text = (
+        "schema: drready.model-gateway/v1\nroutes:\n"
+        "  - name: chat\n    model: gpt-4o\n    provider: azure-openai\n"
+        "    endpoint: https://OAI-Chat.openai.azure.com/openai/deployments/gpt-4o\n"
+        "    fallbacks:\n      - {model: claude, provider: anthropic, endpoint: api.anthropic.com}\n"
+        "      - {model: gpt-4o-mini, provider: openai}\n"
+    )
+    route = load_model_gateway(write(tmp_path, "gw.yaml", text))["routes"][0]
+    assert route["endpoint"] == "oai-chat.openai.azure.com"
+    assert [f["endpoint"] for f in route["fallbacks"]] == ["api.anthropic.com", None]
+    chat = next(r for r in load_model_gateway(DEMO / "copilot-litellm.yaml")["routes"] if r["name"] == "copilot-chat")
+    assert chat["endpoint"] == "oai-copilot-cus.openai.azure.com"
+
+
 def test_litellm_cooldown_counts_as_circuit_breaker(tmp_path: Path) -> None:
     text = (DEMO / "copilot-litellm.yaml").read_text() + "  allowed_fails: 3\n  cooldown_time: 60\n"
     gateway = load_model_gateway(write(tmp_path, "gw.yaml", text))
@@ -69,6 +85,17 @@ def test_litellm_unknown_fallback_is_located(tmp_path: Path) -> None:
             "routes[0].retry: unknown field",
         ),
         ("schema: drready.model-gateway/v1\nroutes: []\ndegraded_mode: {mode: apologise}\n", 3, "degraded_mode.mode"),
+        (
+            "schema: drready.model-gateway/v1\nroutes:\n  - name: chat\n    model: m\n    provider: p\n"
+            "    fallbacks:\n      - {model: m, provider: q, endpoint: 42}\n",
+            7,
+            "routes[0].fallbacks[0].endpoint",
+        ),
+        (
+            "schema: drready.model-gateway/v1\nroutes:\n  - {name: chat, model: m, provider: p, endpoint: 'https://'}\n",
+            3,
+            "names no host",
+        ),
     ],
 )
 def test_model_gateway_errors_name_line_and_field(tmp_path: Path, text: str, location: int, fragment: str) -> None:

@@ -80,8 +80,10 @@ def test_network_then_identity_then_policy_come_back_before_any_compute(stamp: s
 def test_a_failed_foundation_control_puts_its_rebuild_on_the_path() -> None:
     steps = {s["id"]: s for s in recovery("lakehouse")["steps"]}  # DR-IAM-01/02 fail there
     assert steps["identity"]["mechanism"] == "identity_rebuild" and steps["identity"]["rto_minutes"] == 30
-    steps = {s["id"]: s for s in recovery("assistant")["steps"]}  # DR-POL-02 fails, the network checks pass
+    steps = {s["id"]: s for s in recovery("orders")["steps"]}  # the network checks pass
     assert steps["network"]["mechanism"] == "foundation_in_place" and steps["network"]["rto_minutes"] == 0
+    steps = {s["id"]: s for s in recovery("assistant")["steps"]}  # DR-NET-06 and DR-POL-02 fail
+    assert steps["network"]["mechanism"] == "network_rebuild" and steps["network"]["rto_minutes"] == 60
     assert steps["policy"]["mechanism"] == "policy_rebuild"
 
 
@@ -109,7 +111,9 @@ def test_genai_graph_routes_model_calls() -> None:
     assert steps["models"]["mechanism"] == "model_fallback"
     langfuse = next(s for s in rec["steps"] if "psql-langfuse-cus" in s["id"])
     assert langfuse["mechanism"] == "pg_replica_promote"  # the replica is in East US, the stamp's secondary
-    assert rec["estimate"]["rto_minutes"] == 300  # Langfuse blob failover (60) + Databricks jobs (240)
+    # DR-NET-06 fails (the firewall blocks the OpenAI fallback): network rebuild (60) + policy rebuild
+    # (30) + Databricks jobs (240)
+    assert rec["estimate"]["rto_minutes"] == 330
     assert [s["label"] for s in rec["estimate"]["rto_path"]][-1] == "Resume Databricks jobs"
 
 
@@ -117,7 +121,8 @@ def test_demo_report_shows_recovery_for_every_stamp(tmp_path: Path) -> None:
     run_cli("scan", "--demo", "--out", str(tmp_path), "--format", "md,html")
     md = (tmp_path / "report.md").read_text()
     assert md.count("- RTO ") == 6 and md.count("- RPO ") == 6
-    assert "set by: Recover Langfuse store stnwlangfusecus \\(1h\\) → Resume Databricks jobs \\(assumed 4h\\)" in md
+    assert "set by: Establish the network posture in the secondary \\(assumed 1h\\) → Apply the primary" in md
+    assert "→ Resume Databricks jobs \\(assumed 4h\\)" in md
     assert "Assumed figures" in md
     assert "Recovery step" in (tmp_path / "report.html").read_text()
 

@@ -731,6 +731,7 @@ def genai_stamps(fx: Path) -> list[dict[str, Any]]:
         resource(fx, "databricks/workspace-get.json", "dbw-assistant-eus", "rg-assistant-eus", EUS, t),
         resource(fx, "keyvault/vault-get.json", "kv-assistant-cus", "rg-assistant-cus", CUS, t, **KV_ON),
         resource(fx, "keyvault/vault-get.json", "kv-assistant-eus", "rg-assistant-eus", EUS, t, **KV_ON),
+        *assistant_egress(fx, t),
         # copilot
         account(fx, "oai-copilot-cus", "rg-copilot-cus", CUS, c, openai),
         apim(fx, "apim-copilot-cus", "rg-copilot-cus", CUS, c, []),
@@ -772,6 +773,80 @@ def genai_stamps(fx: Path) -> list[dict[str, Any]]:
         ),
         resource(fx, "databricks/workspace-get.json", "dbw-copilot-cus", "rg-copilot-cus", CUS, c),
     ]
+
+
+# NET-06: the assistant's egress leaves through Azure Firewall in both regions under one policy, which
+# admits Azure OpenAI but not api.openai.com, the chat route's last fallback.
+ASSISTANT_POLICY = rid("rg-assistant-eus", "Microsoft.Network/firewallPolicies", "afwp-assistant")
+ASSISTANT_SPACES = {CUS: "10.40", EUS: "10.41"}
+
+
+def assistant_egress(fx: Path, tags: dict[str, str]) -> list[dict[str, Any]]:
+    """Networks, firewalls and the firewall policy of the assistant stamp in both regions."""
+    out = []
+    for location, token in ((CUS, "cus"), (EUS, "eus")):
+        rg, space = f"rg-assistant-{token}", ASSISTANT_SPACES[location]
+        vnet = resource(fx, "network/virtual-network-get.json", f"vnet-assistant-{token}", rg, location, tags)
+        template = vnet["properties"]["subnets"][0]
+        vnet["properties"]["addressSpace"] = {"addressPrefixes": [f"{space}.0.0/16"]}
+        vnet["properties"]["subnets"] = [
+            template
+            | {
+                "name": name,
+                "id": f"{vnet['id']}/subnets/{name}",
+                "properties": {"provisioningState": "Succeeded", "addressPrefix": prefix},
+            }
+            for name, prefix in (("snet-gateway", f"{space}.1.0/24"), ("AzureFirewallSubnet", f"{space}.0.0/26"))
+        ]
+        firewall = resource(
+            fx,
+            "network/azure-firewall-get-with-zones.json",
+            f"afw-assistant-{token}",
+            rg,
+            location,
+            tags,
+            properties__firewallPolicy={"id": ASSISTANT_POLICY},
+            properties__applicationRuleCollections=[],
+            properties__networkRuleCollections=[],
+            properties__natRuleCollections=[],
+        )
+        out += [vnet, firewall]
+    policy = resource(
+        PUBLISHED,
+        "network/firewallpolicy-get-2025-03-01.json",
+        "afwp-assistant",
+        "rg-assistant-eus",
+        EUS,
+        tags,
+        properties__ruleCollectionGroups=[{"id": f"{ASSISTANT_POLICY}/ruleCollectionGroups/rcg-assistant-egress"}],
+        properties__firewalls=[],
+    )
+    return [*out, policy]
+
+
+def assistant_egress_rules() -> dict[str, dict[str, list[dict[str, Any]]]]:
+    """The policy's one rule collection group (the published RuleCollectionGroupGet body, its network
+    rule replaced by an application rule for Azure OpenAI from both regions' workload subnets)."""
+    rule = {
+        "ruleType": "ApplicationRule",
+        "name": "azure-openai",
+        "protocols": [{"protocolType": "Https", "port": 443}],
+        "sourceAddresses": [f"{space}.1.0/24" for space in ASSISTANT_SPACES.values()],
+        "targetFqdns": ["*.openai.azure.com"],
+    }
+    group = child(
+        PUBLISHED,
+        "network/firewallpolicy-rcg-get-networkrule-2025-03-01.json",
+        ASSISTANT_POLICY,
+        "ruleCollectionGroups",
+        "rcg-assistant-egress",
+        properties__priority=200,
+    )
+    collection = group["properties"]["ruleCollections"][0]
+    group["properties"]["ruleCollections"] = [
+        collection | {"name": "allow-model-endpoints", "priority": 100, "action": {"type": "Allow"}, "rules": [rule]}
+    ]
+    return {ASSISTANT_POLICY: {"ruleCollectionGroups": [group]}}
 
 
 def private_endpoint(
@@ -1268,7 +1343,11 @@ def main() -> None:
         "collected_at": "2026-11-20T02:00:00Z",
         "scope": {"tenant": TENANT, "subscriptions": [SUB], "management_groups": []},
         "resources": resources,
-        "children": children(fixtures) | site_configs(resources) | federated_credentials() | private_dns_records(),
+        "children": children(fixtures)
+        | site_configs(resources)
+        | federated_credentials()
+        | private_dns_records()
+        | assistant_egress_rules(),
         "authorization": authorization(fixtures),
         "resource_groups": resource_groups(resources),
         "subscriptions": [subscription()],

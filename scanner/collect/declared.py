@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
 from urllib.parse import urlparse
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, ValidationError, field_validator
 
 from scanner.config import Config
 from scanner.durations import Minutes, Seconds
@@ -34,6 +34,19 @@ class Target(_Strict):
     model: str
     provider: str
     region: str | None = None
+    # The host the gateway calls (a URL or a bare host); DR-NET-06 checks the secondary's firewall
+    # admits it. Without it the provider's public host, or the stamp's Azure OpenAI account, is assumed.
+    endpoint: str | None = None
+
+    @field_validator("endpoint")
+    @classmethod
+    def _host_only(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        host = endpoint_host(value)
+        if not host:
+            raise ValueError(f"{value!r} names no host")
+        return host
 
 
 class Retries(_Strict):
@@ -178,6 +191,7 @@ def _route_json(route: Route) -> dict[str, Any]:
         "model": route.model,
         "provider": route.provider,
         "region": route.region,
+        "endpoint": route.endpoint,
         "timeout_seconds": route.timeout or 0,
         "retries": route.retries.model_dump() if route.retries else None,
         "circuit_breaker": route.circuit_breaker.model_dump() if route.circuit_breaker else None,
@@ -235,8 +249,14 @@ def _litellm_target(entry: LiteLLMDeployment) -> dict[str, Any]:
         "model": name,
         "provider": provider,
         "region": params.region_name or (entry.model_info.region if entry.model_info else None),
-        "endpoint": urlparse(params.api_base or "").hostname,
+        "endpoint": endpoint_host(params.api_base) if params.api_base else None,
     }
+
+
+def endpoint_host(value: str) -> str | None:
+    """The host of a URL or of a bare host name ("https://x.openai.azure.com/openai" and
+    "x.openai.azure.com" both give "x.openai.azure.com"); None when there is none."""
+    return urlparse(value if "://" in value else f"https://{value}").hostname
 
 
 def load_airflow(path: Path) -> dict[str, Any]:
