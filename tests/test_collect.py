@@ -155,7 +155,7 @@ def test_a_refused_deny_assignment_read_makes_dr_pol_03_unknown_and_nothing_else
         if (f["control"], f["stamp"], f["resource"], f["status"]) not in before
         and not f["control"].startswith(("DR-TGT", "DR-SPOF"))
     }
-    with_standby = {"orders", "storefront", "lakehouse", "assistant"}
+    with_standby = {"orders", "storefront", "lakehouse", "assistant", "copilot"}  # copilot: its egress firewall
     assert changed == {("DR-POL-03", stamp, "unknown") for stamp in with_standby}
     assert all(
         "were not read" in f["message"]
@@ -333,8 +333,8 @@ def test_collect_command_writes_a_snapshot_that_evaluates_like_the_demo(emulator
         env={"AZURE_ACCESS_TOKEN": "t"},
     )
     assert result.exit_code == 0, result.output
-    assert "91 resources, 0 errors" in result.output
-    assert "drready: resources: page 1, 91 rows" in result.stderr and "drready: arm: 32/32 child reads" in result.stderr
+    assert "93 resources, 0 errors" in result.output
+    assert "drready: resources: page 1, 93 rows" in result.stderr and "drready: arm: 33/33 child reads" in result.stderr
     evaluated = run_cli(
         "evaluate",
         "--config",

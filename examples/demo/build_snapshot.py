@@ -734,6 +734,29 @@ def genai_stamps(fx: Path) -> list[dict[str, Any]]:
         *assistant_egress(fx, t),
         # copilot
         account(fx, "oai-copilot-cus", "rg-copilot-cus", CUS, c, openai),
+        # NET-06: copilot's standby egress firewall admits its only model endpoint (Azure OpenAI)
+        resource(
+            fx,
+            "network/azure-firewall-get-with-zones.json",
+            "afw-copilot-eus2",
+            "rg-copilot-eus2",
+            EUS2,
+            c,
+            properties__firewallPolicy={"id": COPILOT_POLICY},
+            properties__applicationRuleCollections=[],
+            properties__networkRuleCollections=[],
+            properties__natRuleCollections=[],
+        ),
+        resource(
+            PUBLISHED,
+            "network/firewallpolicy-get-2025-03-01.json",
+            "afwp-copilot",
+            "rg-copilot-eus2",
+            EUS2,
+            c,
+            properties__ruleCollectionGroups=[{"id": f"{COPILOT_POLICY}/ruleCollectionGroups/rcg-copilot-egress"}],
+            properties__firewalls=[],
+        ),
         apim(fx, "apim-copilot-cus", "rg-copilot-cus", CUS, c, []),
         resource(
             fx,
@@ -779,6 +802,7 @@ def genai_stamps(fx: Path) -> list[dict[str, Any]]:
 # admits Azure OpenAI but not api.openai.com, the chat route's last fallback.
 ASSISTANT_POLICY = rid("rg-assistant-eus", "Microsoft.Network/firewallPolicies", "afwp-assistant")
 ASSISTANT_SPACES = {CUS: "10.40", EUS: "10.41"}
+COPILOT_POLICY = rid("rg-copilot-eus2", "Microsoft.Network/firewallPolicies", "afwp-copilot")
 
 
 def assistant_egress(fx: Path, tags: dict[str, str]) -> list[dict[str, Any]]:
@@ -824,29 +848,41 @@ def assistant_egress(fx: Path, tags: dict[str, str]) -> list[dict[str, Any]]:
     return [*out, policy]
 
 
-def assistant_egress_rules() -> dict[str, dict[str, list[dict[str, Any]]]]:
-    """The policy's one rule collection group (the published RuleCollectionGroupGet body, its network
-    rule replaced by an application rule for Azure OpenAI from both regions' workload subnets)."""
+def egress_rules() -> dict[str, dict[str, list[dict[str, Any]]]]:
+    """Each egress policy's one rule collection group (the published RuleCollectionGroupGet body, its
+    network rule replaced by an application rule for Azure OpenAI): the assistant's from both regions'
+    workload subnets, copilot's (which has no networks of its own) from anywhere."""
+    assistant_sources = [f"{space}.1.0/24" for space in ASSISTANT_SPACES.values()]
+    return {
+        policy: {"ruleCollectionGroups": [egress_group(policy, name, sources)]}
+        for policy, name, sources in (
+            (ASSISTANT_POLICY, "rcg-assistant-egress", assistant_sources),
+            (COPILOT_POLICY, "rcg-copilot-egress", ["*"]),
+        )
+    }
+
+
+def egress_group(policy: str, name: str, sources: list[str]) -> dict[str, Any]:
     rule = {
         "ruleType": "ApplicationRule",
         "name": "azure-openai",
         "protocols": [{"protocolType": "Https", "port": 443}],
-        "sourceAddresses": [f"{space}.1.0/24" for space in ASSISTANT_SPACES.values()],
+        "sourceAddresses": sources,
         "targetFqdns": ["*.openai.azure.com"],
     }
     group = child(
         PUBLISHED,
         "network/firewallpolicy-rcg-get-networkrule-2025-03-01.json",
-        ASSISTANT_POLICY,
+        policy,
         "ruleCollectionGroups",
-        "rcg-assistant-egress",
+        name,
         properties__priority=200,
     )
     collection = group["properties"]["ruleCollections"][0]
     group["properties"]["ruleCollections"] = [
         collection | {"name": "allow-model-endpoints", "priority": 100, "action": {"type": "Allow"}, "rules": [rule]}
     ]
-    return {ASSISTANT_POLICY: {"ruleCollectionGroups": [group]}}
+    return group
 
 
 def private_endpoint(
@@ -1347,7 +1383,7 @@ def main() -> None:
         | site_configs(resources)
         | federated_credentials()
         | private_dns_records()
-        | assistant_egress_rules(),
+        | egress_rules(),
         "authorization": authorization(fixtures),
         "resource_groups": resource_groups(resources),
         "subscriptions": [subscription()],
