@@ -131,10 +131,11 @@ _accounts := [a |
 # A target's accounts: those in its region that deploy its model (when deployments were read), else
 # every account in its region.
 _accounts_for(t) := serving if {
-	in_region := [a | some a in _accounts; lib.region(a) == lib.norm_region(t.region)]
-	serving := [a | some a in in_region; _deploys(a, t.model)]
+	serving := [a | some a in _accounts_in(t.region); _deploys(a, t.model)]
 	count(serving) > 0
-} else := [a | some a in _accounts; lib.region(a) == lib.norm_region(t.region)]
+} else := _accounts_in(t.region)
+
+_accounts_in(region) := [a | some a in _accounts; lib.region(a) == lib.norm_region(region)]
 
 _deploys(a, model) if {
 	some d in lib.children(a, "deployments")
@@ -187,15 +188,18 @@ _secondary_result(fw) := lib.unknown(fw, concat("", [
 	not _gateway
 } else := lib.result(fw, "not_applicable", "The declared model gateway has no routes", {}) if {
 	count(_targets) == 0
-} else := lib.unknown(
+} else := _with_rules(fw, firewall.rule_set(fw))
+
+# The rule set is read once per firewall.
+_with_rules(fw, rules) := lib.unknown(
 	fw,
 	concat("", [
 		"Whether firewall ", lib.name_of(fw),
-		" admits the model endpoints is unknown: ", firewall.rule_set(fw).why,
+		" admits the model endpoints is unknown: ", rules.why,
 	]),
 ) if {
-	firewall.rule_set(fw).why
-} else := _egress_judged(fw, _endpoint_verdicts(firewall.rule_set(fw).collections))
+	rules.why
+} else := _egress_judged(fw, _endpoint_verdicts(rules.collections))
 
 # rego-cpp 1.5.2 gets a comprehension wrong whose head calls a function on the enclosing function's
 # arguments: such calls are bound in the body.
@@ -205,9 +209,10 @@ _endpoint_verdicts(rule_set) := [v |
 	v := object.union(_host_verdict(rule_set, entry, called), {"label": _target_label(entry), "host": called})
 ]
 
-_hosts_or_none(t) := _hosts(t) if count(_hosts(t)) > 0
-
-else := [""]
+_hosts_or_none(t) := hosts if {
+	hosts := _hosts(t)
+	count(hosts) > 0
+} else := [""]
 
 _host_verdict(_, entry, "") := {"verdict": "unknown", "by": concat("", [
 	"no endpoint drready can name (provider ", _provider(entry.target), ", region ",
