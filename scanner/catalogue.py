@@ -17,6 +17,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
+import jmespath
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -97,6 +98,18 @@ class TerraformMapping(_Meta):
 
     type: str
     body: dict[str, str]
+
+    @field_validator("body")
+    @classmethod
+    def _compiles(cls, body: dict[str, str]) -> dict[str, str]:
+        # A typo, a function JMESPath lacks, or a type error on an absent attribute fails when the
+        # policies load, not in a gate run: each expression is tried on a resource with no attributes.
+        for path, expression in body.items():
+            try:
+                jmespath.search(expression, {})
+            except jmespath.exceptions.JMESPathError as exc:
+                raise ValueError(f"{path}: not a JMESPath expression: {exc}") from exc
+        return body
 
 
 class Custom(_Meta):

@@ -206,7 +206,10 @@ def _mapped(mapping: TerraformMapping, state: dict[str, Any]) -> tuple[str, dict
     for dotted, expression in sorted(mapping.body.items()):
         value = jmespath.search(expression, state)
         if dotted.startswith("children."):
-            children[dotted.removeprefix("children.")] = value or []
+            # null: the plan leaves the child unmanaged (an optional, computed block it does not set),
+            # so what Azure has stands; a list, even empty, is what the plan sets.
+            if value is not None:
+                children[dotted.removeprefix("children.")] = value
             continue
         node = body
         *parents, leaf = dotted.split(".")

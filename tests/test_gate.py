@@ -287,6 +287,33 @@ def test_an_improvement_passes_and_is_reported(tmp_path: Path) -> None:
     assert "no DR regression" in output and "gap(s) remain from before" in output
 
 
+def test_a_plan_that_drops_blob_soft_delete_is_a_regression_and_one_that_leaves_it_unset_is_not(
+    tmp_path: Path,
+) -> None:
+    """azurerm's blob_properties is optional and computed: a plan without it leaves Azure's settings as
+    they are, while a block without delete_retention_policy turns blob soft delete off."""
+    storage = resource("stnwstorefrontuicus")
+    before = {
+        "id": storage["id"],
+        "name": storage["name"],
+        "location": "centralus",
+        "resource_group_name": "rg-storefront-cus",
+        "account_tier": "Standard",
+        "account_replication_type": "LRS",
+        "account_kind": "StorageV2",
+    }
+    kept = {"delete_retention_policy": [{"days": 300}], "container_delete_retention_policy": [{"days": 7}]}
+    dropped = {"delete_retention_policy": [], "container_delete_retention_policy": [{"days": 7}]}
+    for blob_properties, regression in (([kept], False), ([dropped], True), ([], False)):
+        after = before | {"blob_properties": blob_properties}
+        change = tf_update("azurerm_storage_account.ui", "azurerm_storage_account", before, after)
+        plan = write(tmp_path, "plan.json", tf_plan([change]))
+        code, output, report = gate(tmp_path, "--terraform-plan", str(plan))
+        found = [(r["control"], r["resource_name"]) for r in report["regressions"]]
+        assert found == ([("DR-PROT-01", "stnwstorefrontuicus")] if regression else []), output
+        assert code == (1 if regression else 0), output
+
+
 def test_a_change_that_keeps_readiness_passes_with_published_plans(tmp_path: Path) -> None:
     code, output, report = gate(
         tmp_path,
@@ -387,3 +414,18 @@ def test_a_plan_of_the_wrong_kind_or_shape_is_refused_with_a_hint(
     code, output, _ = gate(tmp_path, flag, str(path))
     assert code == 2 and says in output and "Traceback" not in output, output
     assert not (tmp_path / "gate").exists()
+
+
+def test_a_plan_mapping_that_is_not_jmespath_is_refused_when_the_policies_load() -> None:
+    """JMESPath has no split(): a mapping using it would fail in the middle of a gate run."""
+    from scanner.catalogue import parse_control
+    from scanner.errors import EngineError
+
+    rel = "controls/genai/dr_ai_06/dr_ai_06.rego"
+    source = (Path(__file__).parents[1] / "policies" / rel).read_text(encoding="utf-8")
+    start = source.index("#         sku.name: >-")
+    end = source.index("#         zones: zones")
+    broken = source[:start] + "#         sku.name: \"split(sku_name, '_')[0]\"\n" + source[end:]
+    assert parse_control(rel, source) is not None
+    with pytest.raises(EngineError, match=r"azurerm_api_management\.body: Value error, sku\.name: not a JMESPath"):
+        parse_control(rel, broken)
