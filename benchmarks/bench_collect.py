@@ -30,9 +30,9 @@ SUB = "5c7e2d4a-93b1-4f06-8a2e-1d9b7c3e6f40"
 
 def serve(n: int, folder: str, ready: mp.Queue, stop: mp.Event) -> None:
     from tests.emulator import Emulator
-    from tests.test_collect import many_storage_accounts
+    from tests.test_collect import many_key_vaults
 
-    with Emulator(many_storage_accounts(n, [SUB]), Path(folder), quota=15, window=5.0) as emu:
+    with Emulator(many_key_vaults(n, [SUB]), Path(folder), quota=15, window=5.0) as emu:
         ready.put((emu.endpoint, str(emu.cert)))
         stop.wait()
         statuses = [r.get("status") for r in emu.arg_requests()]

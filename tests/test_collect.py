@@ -198,16 +198,16 @@ def test_the_guard_refuses_writes_before_they_are_sent() -> None:
     )
 
 
-def many_storage_accounts(n: int, subscriptions: list[str]) -> dict[str, Any]:
-    # Storage accounts need no ARM child read: the collection is Resource Graph alone.
-    template = next(r for r in DEMO_SNAPSHOT["resources"] if r["name"] == "stnwstorefrontuicus")
+def many_key_vaults(n: int, subscriptions: list[str]) -> dict[str, Any]:
+    # Key vaults need no ARM child read (storage accounts do: blobServices): the collection is Resource Graph alone.
+    template = next(r for r in DEMO_SNAPSHOT["resources"] if r["name"] == "kv-storefront-cus")
     resources = []
     for i in range(n):
         sub = subscriptions[i % len(subscriptions)]
         r = copy.deepcopy(template)
         r.update(
-            id=f"/subscriptions/{sub}/resourceGroups/rg-bulk/providers/Microsoft.Storage/storageAccounts/st{i:06d}",
-            name=f"st{i:06d}",
+            id=f"/subscriptions/{sub}/resourceGroups/rg-bulk/providers/Microsoft.KeyVault/vaults/kv{i:06d}",
+            name=f"kv{i:06d}",
             subscriptionId=sub,
         )
         resources.append(r)
@@ -215,7 +215,7 @@ def many_storage_accounts(n: int, subscriptions: list[str]) -> dict[str, Any]:
 
 
 def test_paging_over_several_pages(tmp_path: Path) -> None:
-    with Emulator(many_storage_accounts(2500, [SUB]), tmp_path) as emu:
+    with Emulator(many_key_vaults(2500, [SUB]), tmp_path) as emu:
         snapshot = collect(emu)
         pages = [r for r in emu.arg_requests() if r["status"] == 200]
     assert len(snapshot.resources) == 2500 and len({r["id"] for r in snapshot.resources}) == 2500
@@ -224,7 +224,7 @@ def test_paging_over_several_pages(tmp_path: Path) -> None:
 
 def test_more_than_1000_subscriptions_are_split_into_batches(tmp_path: Path) -> None:
     subs = [f"00000000-0000-0000-0000-{i:012d}" for i in range(1500)]
-    with Emulator(many_storage_accounts(1500, subs), tmp_path, quota=100) as emu:
+    with Emulator(many_key_vaults(1500, subs), tmp_path, quota=100) as emu:
         seen: list[int] = []
         original = emu.resource_graph
 
@@ -239,7 +239,7 @@ def test_more_than_1000_subscriptions_are_split_into_batches(tmp_path: Path) -> 
 
 
 def test_quota_headers_are_honoured_and_a_429_succeeds_on_retry(tmp_path: Path) -> None:
-    with Emulator(many_storage_accounts(6000, [SUB]), tmp_path, quota=3, window=1.0) as emu:
+    with Emulator(many_key_vaults(6000, [SUB]), tmp_path, quota=3, window=1.0) as emu:
         emu.faults.throttle_first = 1
         snapshot = collect(emu)
         statuses = [r["status"] for r in emu.arg_requests()]
@@ -333,8 +333,8 @@ def test_collect_command_writes_a_snapshot_that_evaluates_like_the_demo(emulator
         env={"AZURE_ACCESS_TOKEN": "t"},
     )
     assert result.exit_code == 0, result.output
-    assert "93 resources, 0 errors" in result.output
-    assert "drready: resources: page 1, 93 rows" in result.stderr and "drready: arm: 33/33 child reads" in result.stderr
+    assert "99 resources, 0 errors" in result.output
+    assert "drready: resources: page 1, 99 rows" in result.stderr and "drready: arm: 43/43 child reads" in result.stderr
     evaluated = run_cli(
         "evaluate",
         "--config",

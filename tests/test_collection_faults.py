@@ -16,7 +16,7 @@ from scanner.collect.guard import allowed, child_id
 
 from .conftest import DEMO, run_cli
 from .emulator import ARG_PATH, Emulator, Listener
-from .test_collect import DEMO_SNAPSHOT, SUB, collect, many_storage_accounts, scoped_config
+from .test_collect import DEMO_SNAPSHOT, SUB, collect, many_key_vaults, scoped_config
 
 FACTORY = next(r["id"] for r in DEMO_SNAPSHOT["resources"] if r["name"] == "adf-lakehouse-cus")
 APIM = next(r["id"] for r in DEMO_SNAPSHOT["resources"] if r["type"].lower() == "microsoft.apimanagement/service")
@@ -72,7 +72,7 @@ def test_a_truncated_result_is_an_error_and_the_scan_is_incomplete(
 
 
 def test_a_repeating_skip_token_ends_with_an_error(tmp_path: Path) -> None:
-    with Emulator(many_storage_accounts(3500, [SUB]), tmp_path) as emu:
+    with Emulator(many_key_vaults(3500, [SUB]), tmp_path) as emu:
         emu.faults.repeating_token_tables.add("resources")
         snapshot = bounded(lambda: collect(emu))
         assert len(emu.arg_requests()) < 10
@@ -81,7 +81,7 @@ def test_a_repeating_skip_token_ends_with_an_error(tmp_path: Path) -> None:
 
 
 def test_rows_repeated_across_pages_are_dropped_and_counted(tmp_path: Path) -> None:
-    with Emulator(many_storage_accounts(2500, [SUB]), tmp_path) as emu:
+    with Emulator(many_key_vaults(2500, [SUB]), tmp_path) as emu:
         emu.faults.overlapping_tables.add("resources")
         snapshot = collect(emu)
     assert snapshot.errors == [] and len(snapshot.resources) == 2500

@@ -116,8 +116,9 @@ def test_every_control_has_pass_fail_and_not_applicable_cases(control_id: str) -
     statuses = {e["status"] for c in tables()[control_id].values() for e in c["expect"].values()}
     assert {"pass", "fail"} <= statuses, statuses
     # Never not applicable: a stamp always has or lacks a secondary region (DR-REG-01) and a failover
-    # drill (DR-OPS-01); every vault needs purge protection, in either region (DR-KV-01).
-    if control_id not in {"DR-REG-01", "DR-KV-01", "DR-OPS-01"}:
+    # drill (DR-OPS-01); every vault needs purge protection, in either region (DR-KV-01); every cluster
+    # needs a tier with an SLA (DR-K8S-09); every backup vault needs its protections (DR-PROT-03).
+    if control_id not in {"DR-REG-01", "DR-KV-01", "DR-OPS-01", "DR-K8S-09", "DR-PROT-03"}:
         assert "not_applicable" in statuses, statuses
 
 

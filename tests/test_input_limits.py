@@ -19,7 +19,7 @@ from scanner.yamlsource import load_with_lines
 
 from .conftest import run_cli
 from .emulator import Emulator
-from .test_collect import DEMO_SNAPSHOT, SUB, collect, many_storage_accounts
+from .test_collect import DEMO_SNAPSHOT, SUB, collect, many_key_vaults
 
 APIM = next(r["id"] for r in DEMO_SNAPSHOT["resources"] if r["type"].lower() == "microsoft.apimanagement/service")
 
@@ -208,7 +208,7 @@ def test_a_date_that_does_not_exist_is_an_error_of_its_field(demo_copy: Path) ->
 
 def test_a_huge_string_from_resource_graph_is_an_error_of_that_query(tmp_path: Path, monkeypatch: Any) -> None:
     monkeypatch.setenv("DRREADY_MAX_STRING_KB", "1")
-    estate = many_storage_accounts(3, [SUB])
+    estate = many_key_vaults(3, [SUB])
     estate["resources"][1]["tags"] = {"note": "x" * 2000}
     with Emulator(estate, tmp_path) as emu:
         snapshot = collect(emu, retries=0)

@@ -203,6 +203,8 @@ def web_stamp(fx: Path) -> list[dict[str, Any]]:
             "rg-storefront-cus",
             CUS,
             t | {"drready-role": "ui-static"},
+            # a static website needs general-purpose v2 (the published body is a v1 account)
+            kind="StorageV2",
             sku={"name": "Standard_LRS", "tier": "Standard"},
             properties__isHnsEnabled=False,
             properties__geoReplicationStats=None,
@@ -214,6 +216,7 @@ def web_stamp(fx: Path) -> list[dict[str, Any]]:
             "rg-storefront-cus",
             CUS,
             t,
+            kind="StorageV2",
             sku={"name": "Standard_RAGZRS", "tier": "Standard"},
             properties__isHnsEnabled=False,
             # NET-04: the shared RA-GZRS account admits the primary's subnet only.
@@ -421,6 +424,17 @@ def web_stamp(fx: Path) -> list[dict[str, Any]]:
         ),
         identity(fx, "id-storefront-api-cus", "rg-storefront-cus", CUS, t, "0a6c1f52-8d1e-4c3b-9f0e-1b2c3d4e5f60"),
         identity(fx, "id-storefront-api-eus2", "rg-storefront-eus2", EUS2, t, "0a6c1f52-8d1e-4c3b-9f0e-1b2c3d4e5f61"),
+        # PROT-03: the published vault, geo-redundant with Cross Region Restore but immutability Disabled
+        resource(
+            PUBLISHED,
+            "recoveryservices/vault-get-redundancy-security-2026-07-01.json",
+            "rsv-storefront-cus",
+            "rg-storefront-cus",
+            CUS,
+            t,
+            properties__privateEndpointConnections=None,
+            properties__privateEndpointStateForBackup=None,
+        ),
     ]
 
 
@@ -532,6 +546,7 @@ def kubernetes_stamps(fx: Path) -> list[dict[str, Any]]:
             "rg-orders-cus",
             CUS,
             t,
+            sku={"name": "Base", "tier": "Standard"},
             **zonal_pool,
             **version,
             **workload_identity("aks-orders-cus"),
@@ -543,6 +558,8 @@ def kubernetes_stamps(fx: Path) -> list[dict[str, Any]]:
             "rg-orders-eus2",
             EUS2,
             t,
+            # K8S-09: the standby saves on the Free tier, which has no uptime SLA
+            sku={"name": "Base", "tier": "Free"},
             **zonal_pool,
             properties__kubernetesVersion="1.30.7",
             properties__currentKubernetesVersion="1.30.7",
@@ -560,6 +577,7 @@ def kubernetes_stamps(fx: Path) -> list[dict[str, Any]]:
             "rg-orders-cus",
             CUS,
             t,
+            sku={"name": "Base", "tier": "Standard"},
             properties__agentPoolProfiles=[
                 {
                     **body(fx, "containerservice/managed-cluster-get.json")["properties"]["agentPoolProfiles"][0],
@@ -575,6 +593,11 @@ def kubernetes_stamps(fx: Path) -> list[dict[str, Any]]:
             CUS,
             t,
             properties__storageSettings=[{"datastoreType": "VaultStore", "type": "GeoRedundant"}],
+            # PROT-03: soft delete that cannot be turned off, and locked immutability
+            properties__securitySettings={
+                "softDeleteSettings": {"state": "AlwaysOn", "retentionDurationInDays": 14},
+                "immutabilitySettings": {"state": "Locked"},
+            },
         ),
         resource(
             fx,
@@ -670,7 +693,9 @@ def genai_stamps(fx: Path) -> list[dict[str, Any]]:
         account(fx, "oai-assistant-eus", "rg-assistant-eus", EUS, t, openai),
         account(fx, "oai-assistant-embed-cus", "rg-assistant-cus", CUS, t, openai),
         resource(fx, "cognitiveservices/account-get.json", "cog-assistant-vision-cus", "rg-assistant-cus", CUS, t),
-        apim(fx, "apim-assistant-cus", "rg-assistant-cus", CUS, t, [EUS]),
+        # AI-06: zone-redundant in both regions
+        apim(fx, "apim-assistant-cus", "rg-assistant-cus", CUS, t, [EUS], "Premium", ["1", "2", "3"]),
+        *telemetry("assistant", t, replicated=True),
         resource(
             fx,
             "dbforpostgresql/flexible-server-zone-redundant-ha-geo-backup.json",
@@ -757,7 +782,9 @@ def genai_stamps(fx: Path) -> list[dict[str, Any]]:
             properties__ruleCollectionGroups=[{"id": f"{COPILOT_POLICY}/ruleCollectionGroups/rcg-copilot-egress"}],
             properties__firewalls=[],
         ),
-        apim(fx, "apim-copilot-cus", "rg-copilot-cus", CUS, c, []),
+        # AI-06: the classic Standard tier has no zones
+        apim(fx, "apim-copilot-cus", "rg-copilot-cus", CUS, c, [], "Standard", []),
+        *telemetry("copilot", c, replicated=False),
         resource(
             fx,
             "dbforpostgresql/flexible-server-get.json",
@@ -947,7 +974,40 @@ def account(fx: Path, name: str, rg: str, location: str, tags: dict[str, str], s
     )
 
 
-def apim(fx: Path, name: str, rg: str, location: str, tags: dict[str, str], additional: list[str]) -> dict[str, Any]:
+def telemetry(workload: str, tags: dict[str, str], replicated: bool) -> list[dict[str, Any]]:
+    """AI-07: the stamp's Log Analytics workspace (replicated to East US, or not) and its Application
+    Insights component (with a standby in East US, or not), from the published WorkspacesGet and
+    ComponentsGet bodies."""
+    rg = f"rg-{workload}-cus"
+    workspace = resource(
+        PUBLISHED,
+        "operationalinsights/workspace-get-no-replication-2025-02-01.json",
+        f"log-{workload}-cus",
+        rg,
+        CUS,
+        tags,
+        properties__replication={"enabled": True, "location": EUS, "provisioningState": "Succeeded"}
+        if replicated
+        else None,
+    )
+    components = [
+        resource(
+            PUBLISHED,
+            "applicationinsights/component-get-workspacebased-2020-02-02.json",
+            f"appi-{workload}-{token}",
+            f"rg-{workload}-{token}",
+            region,
+            tags,
+            properties__WorkspaceResourceId=workspace["id"],
+        )
+        for token, region in [("cus", CUS), ("eus", EUS)][: 2 if replicated else 1]
+    ]
+    return [workspace, *components]
+
+
+def apim(
+    fx: Path, name: str, rg: str, location: str, tags: dict[str, str], additional: list[str], sku: str, zones: list[str]
+) -> dict[str, Any]:
     # No API Management service GET example is among the fixtures: the service body is the ARM shape
     # that Resource Graph returns (sku, additionalLocations), as in azure-dr-facts.md section 13.
     return {
@@ -959,9 +1019,12 @@ def apim(fx: Path, name: str, rg: str, location: str, tags: dict[str, str], addi
         "subscriptionId": SUB,
         "tenantId": TENANT,
         "tags": tags,
-        "sku": {"name": "Premium" if additional else "StandardV2", "capacity": 1},
+        "sku": {"name": sku, "capacity": max(1, len(zones))},
+        **({"zones": zones} if zones else {}),
         "properties": {
-            "additionalLocations": [{"location": loc, "sku": {"name": "Premium", "capacity": 1}} for loc in additional],
+            "additionalLocations": [
+                {"location": loc, "sku": {"name": sku, "capacity": len(zones)}, "zones": zones} for loc in additional
+            ],
             "gatewayUrl": f"https://{name}.azure-api.net",
         },
     }
@@ -1257,6 +1320,33 @@ def site_configs(resources: list[dict[str, Any]]) -> dict[str, dict[str, list[di
     }
 
 
+# PROT-01/02: what each account's blob service keeps (the published BlobServicesGet has blob soft delete
+# for 300 days and versioning on, and no container soft delete or point-in-time restore).
+CONTAINER_SOFT_DELETE = {"containerDeleteRetentionPolicy": {"enabled": True, "days": 7}}
+BLOB_SERVICE = {
+    # soft delete for blobs and containers, no point-in-time restore: PROT-01 passes, PROT-02 fails
+    "stnwstorefrontuicus": {**CONTAINER_SOFT_DELETE, "isVersioningEnabled": False},
+    # every protection: both pass
+    "stnwstorefrontassetscus": {**CONTAINER_SOFT_DELETE, "restorePolicy": {"enabled": True, "days": 6}},
+    # as published, without container soft delete: PROT-01 fails
+    "stnwlakehouserawcus": {},
+}
+
+
+def blob_services(resources: list[dict[str, Any]]) -> dict[str, dict[str, list[dict[str, Any]]]]:
+    """Each account's blob service properties (GET {account}/blobServices/default)."""
+    published = body(PUBLISHED, "storage/blobservices-get-2025-08-01.json")
+    out = {}
+    for r in resources:
+        if r["type"] != "microsoft.storage/storageaccounts" or r.get("kind") == "FileStorage":
+            continue
+        service = copy.deepcopy(published)
+        service["id"] = f"{r['id']}/blobServices/default"
+        service["properties"].update(BLOB_SERVICE.get(r["name"], CONTAINER_SOFT_DELETE))
+        out[r["id"]] = {"blobServices": [service]}
+    return out
+
+
 # REG-02: the orders stamp's standby group was created from a script run in Central US.
 MISPLACED_GROUPS = {"rg-orders-eus2": CUS}
 MG_PROD = "mg-contoso-prod"
@@ -1383,7 +1473,8 @@ def main() -> None:
         | site_configs(resources)
         | federated_credentials()
         | private_dns_records()
-        | egress_rules(),
+        | egress_rules()
+        | blob_services(resources),
         "authorization": authorization(fixtures),
         "resource_groups": resource_groups(resources),
         "subscriptions": [subscription()],
