@@ -27,6 +27,7 @@ def test_demo_declared_files_load() -> None:
     gateway = declared["stamps"]["assistant"]["model_gateway"]
     assert gateway["source"] == "drready" and gateway["degraded_mode"]["mode"] == "cached-answers"
     assert gateway["routes"][0]["timeout_seconds"] == 30 and gateway["routes"][0]["retries"]["max"] == 2
+    assert {r["queue"] for r in gateway["routes"]} == {"sb-assistant-cus"}  # DR-AI-08 reads it
     assert declared["stamps"]["orders"]["airflow"]["scheduler"]["starts_after"] == ["metadata_db", "dag_storage"]
 
 
@@ -36,7 +37,7 @@ def test_litellm_router_config_maps_to_routes() -> None:
     chat = next(r for r in gateway["routes"] if r["name"] == "copilot-chat")
     assert (chat["provider"], chat["model"], chat["region"]) == ("azure", "gpt-4o-mini", "centralus")
     assert chat["retries"] == {"max": 2, "backoff": "exponential"} and chat["timeout_seconds"] == 30
-    assert chat["circuit_breaker"] is None
+    assert chat["circuit_breaker"] is None and chat["queue"] is None  # LiteLLM has no queue of its own
     assert [(f["model"], f["region"]) for f in chat["fallbacks"]] == [("gpt-4o-mini-2", "centralus")]
 
 
@@ -95,6 +96,12 @@ def test_litellm_unknown_fallback_is_located(tmp_path: Path) -> None:
             "schema: drready.model-gateway/v1\nroutes:\n  - {name: chat, model: m, provider: p, endpoint: 'https://'}\n",
             3,
             "names no host",
+        ),
+        (
+            "schema: drready.model-gateway/v1\nroutes:\n  - name: chat\n    model: m\n    provider: p\n"
+            "    queue: [sb-one, sb-two]\n",
+            6,
+            "routes[0].queue",
         ),
     ],
 )

@@ -696,6 +696,23 @@ def genai_stamps(fx: Path) -> list[dict[str, Any]]:
         # AI-06: zone-redundant in both regions
         apim(fx, "apim-assistant-cus", "rg-assistant-cus", CUS, t, [EUS], "Premium", ["1", "2", "3"]),
         *telemetry("assistant", t, replicated=True),
+        # AI-08: the queue that buffers the gateway's requests, geo-replicated to East US
+        resource(
+            PUBLISHED,
+            "servicebus/namespace-create-georeplication-2026-01-01.json",
+            "sb-assistant-cus",
+            "rg-assistant-cus",
+            CUS,
+            t,
+            properties__geoDataReplication={
+                "locations": [
+                    {"locationName": CUS, "roleType": "Primary"},
+                    {"locationName": EUS, "roleType": "Secondary"},
+                ],
+                "maxReplicationLagDurationInSeconds": 300,
+            },
+            properties__serviceBusEndpoint="https://sb-assistant-cus.servicebus.windows.net:443/",
+        ),
         resource(
             fx,
             "dbforpostgresql/flexible-server-zone-redundant-ha-geo-backup.json",
@@ -1219,6 +1236,8 @@ def children(fx: Path) -> dict[str, dict[str, list[dict[str, Any]]]]:
                 pool(apim_a, ["oai-assistant-cus", "oai-assistant-eus"]),
             ]
         },
+        # AI-08: no geo-disaster recovery alias (the namespace is geo-replicated instead)
+        rid("rg-assistant-cus", "Microsoft.ServiceBus/namespaces", "sb-assistant-cus"): {"disasterRecoveryConfigs": []},
         apim_c: {
             "backends": [
                 backend(apim_c, "oai-copilot-cus", "https://oai-copilot-cus.openai.azure.com/openai", None),

@@ -66,6 +66,8 @@ class Route(Target):
     retries: Retries | None = None
     circuit_breaker: CircuitBreaker | None = None
     fallbacks: list[Target] = []
+    # The Service Bus or Event Hubs namespace (name or id) that buffers the route's requests (DR-AI-08).
+    queue: str | None = None
 
 
 class DegradedMode(_Strict):
@@ -196,6 +198,7 @@ def _route_json(route: Route) -> dict[str, Any]:
         "retries": route.retries.model_dump() if route.retries else None,
         "circuit_breaker": route.circuit_breaker.model_dump() if route.circuit_breaker else None,
         "fallbacks": [f.model_dump() for f in route.fallbacks],
+        "queue": route.queue,
     }
 
 
@@ -237,6 +240,7 @@ def litellm_gateway(config: LiteLLMConfig, lines: dict[Loc, int], path: Path) ->
                 "circuit_breaker": {"failures": allowed or 1, "cooldown": cooldown} if allowed or cooldown else None,
                 "fallbacks": [_litellm_target(e) for group in fallbacks.get(name, []) for e in groups[group]]
                 + [_litellm_target(e) for e in entries[1:]],
+                "queue": None,  # LiteLLM's router holds no queue of its own
             }
         )
     return {"source": "litellm", "routes": routes, "degraded_mode": None}
