@@ -28,6 +28,7 @@ def test_demo_declared_files_load() -> None:
     assert gateway["source"] == "drready" and gateway["degraded_mode"]["mode"] == "cached-answers"
     assert gateway["routes"][0]["timeout_seconds"] == 30 and gateway["routes"][0]["retries"]["max"] == 2
     assert {r["queue"] for r in gateway["routes"]} == {"sb-assistant-cus"}  # DR-AI-08 reads it
+    assert [r["rate_limit"] for r in gateway["routes"]] == [{"retry_after": True, "on_429": "fallback"}, None]
     assert declared["stamps"]["orders"]["airflow"]["scheduler"]["starts_after"] == ["metadata_db", "dag_storage"]
 
 
@@ -38,6 +39,10 @@ def test_litellm_router_config_maps_to_routes() -> None:
     assert (chat["provider"], chat["model"], chat["region"]) == ("azure", "gpt-4o-mini", "centralus")
     assert chat["retries"] == {"max": 2, "backoff": "exponential"} and chat["timeout_seconds"] == 30
     assert chat["circuit_breaker"] is None and chat["queue"] is None  # LiteLLM has no queue of its own
+    # num_retries wait out Retry-After, then the router falls back (DR-AI-09)
+    assert chat["rate_limit"] == {"retry_after": True, "on_429": "fallback"}
+    backup = next(r for r in gateway["routes"] if r["name"] == "copilot-chat-backup")
+    assert backup["rate_limit"] == {"retry_after": True, "on_429": "retry"}
     assert [(f["model"], f["region"]) for f in chat["fallbacks"]] == [("gpt-4o-mini-2", "centralus")]
 
 
@@ -102,6 +107,12 @@ def test_litellm_unknown_fallback_is_located(tmp_path: Path) -> None:
             "    queue: [sb-one, sb-two]\n",
             6,
             "routes[0].queue",
+        ),
+        (
+            "schema: drready.model-gateway/v1\nroutes:\n  - name: chat\n    model: m\n    provider: p\n"
+            "    rate_limit: {retry_after: true, on_429: shrug}\n",
+            6,
+            "routes[0].rate_limit.on_429",
         ),
     ],
 )

@@ -60,6 +60,11 @@ class CircuitBreaker(_Strict):
     cooldown: Seconds | None = None
 
 
+class RateLimit(_Strict):
+    retry_after: bool  # retries wait as long as a 429's Retry-After says
+    on_429: Literal["retry", "fallback", "queue", "fail"]
+
+
 class Route(Target):
     name: str
     timeout: Seconds | None = None
@@ -68,6 +73,7 @@ class Route(Target):
     fallbacks: list[Target] = []
     # The Service Bus or Event Hubs namespace (name or id) that buffers the route's requests (DR-AI-08).
     queue: str | None = None
+    rate_limit: RateLimit | None = None  # how a 429 is handled (DR-AI-09)
 
 
 class DegradedMode(_Strict):
@@ -199,6 +205,7 @@ def _route_json(route: Route) -> dict[str, Any]:
         "circuit_breaker": route.circuit_breaker.model_dump() if route.circuit_breaker else None,
         "fallbacks": [f.model_dump() for f in route.fallbacks],
         "queue": route.queue,
+        "rate_limit": route.rate_limit.model_dump() if route.rate_limit else None,
     }
 
 
@@ -241,9 +248,18 @@ def litellm_gateway(config: LiteLLMConfig, lines: dict[Loc, int], path: Path) ->
                 "fallbacks": [_litellm_target(e) for group in fallbacks.get(name, []) for e in groups[group]]
                 + [_litellm_target(e) for e in entries[1:]],
                 "queue": None,  # LiteLLM's router holds no queue of its own
+                "rate_limit": _litellm_rate_limit(retries, bool(fallbacks.get(name))),
             }
         )
     return {"source": "litellm", "routes": routes, "degraded_mode": None}
+
+
+def _litellm_rate_limit(retries: int | None, has_fallbacks: bool) -> dict[str, Any] | None:
+    """LiteLLM's router waits out a 429's Retry-After (up to 60 s, else exponential backoff) between
+    its num_retries, then falls back on the RateLimitError (litellm's _calculate_retry_after)."""
+    if not retries and not has_fallbacks:
+        return None
+    return {"retry_after": bool(retries), "on_429": "fallback" if has_fallbacks else "retry"}
 
 
 def _litellm_target(entry: LiteLLMDeployment) -> dict[str, Any]:
