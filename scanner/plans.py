@@ -171,7 +171,7 @@ def _terraform_change(
     if tf_type == "azapi_resource":
         arm_type, mapped, children = _azapi(state, where)
     elif tf_type in mappings:
-        arm_type, mapped, children = _mapped(mappings[tf_type], state)
+        arm_type, mapped, children = _mapped(mappings[tf_type], state, where, address)
     else:
         reason = "no drready control reads this resource type" if tf_type in IGNORED_TYPES else "not mapped to ARM"
         plan.unmapped.append({"address": address, "type": tf_type, "reason": reason})
@@ -198,13 +198,18 @@ def _terraform_change(
     plan.changes.append(Change(action, rid, arm_type.lower(), body, "terraform", address, True, children))
 
 
-def _mapped(mapping: TerraformMapping, state: dict[str, Any]) -> tuple[str, dict[str, Any], dict[str, Any]]:
+def _mapped(
+    mapping: TerraformMapping, state: dict[str, Any], where: str, address: str
+) -> tuple[str, dict[str, Any], dict[str, Any]]:
     """The ARM body (and child lists) a Terraform resource's planned attributes give. A property the
     plan leaves null is set to null: the plan is the resource's whole desired state."""
     body: dict[str, Any] = {}
     children: dict[str, Any] = {}
     for dotted, expression in sorted(mapping.body.items()):
-        value = jmespath.search(expression, state)
+        try:
+            value = jmespath.search(expression, state)
+        except jmespath.exceptions.JMESPathError as exc:  # an attribute of a type the mapping did not expect
+            raise InputError(where, f"{address}.change.after", f"cannot map it to {dotted}: {exc}") from exc
         if dotted.startswith("children."):
             # null: the plan leaves the child unmanaged (an optional, computed block it does not set),
             # so what Azure has stands; a list, even empty, is what the plan sets.

@@ -429,3 +429,19 @@ def test_a_plan_mapping_that_is_not_jmespath_is_refused_when_the_policies_load()
     assert parse_control(rel, source) is not None
     with pytest.raises(EngineError, match=r"azurerm_api_management\.body: Value error, sku\.name: not a JMESPath"):
         parse_control(rel, broken)
+
+
+def test_a_planned_attribute_of_an_unexpected_type_is_a_located_input_error(tmp_path: Path) -> None:
+    """starts_with() on a number: exit 2 naming the plan, the resource address and the ARM property."""
+    change = {
+        "address": "azurerm_api_management.gw",
+        "mode": "managed",
+        "type": "azurerm_api_management",
+        "name": "gw",
+        "provider_name": "registry.terraform.io/hashicorp/azurerm",
+        "change": {"actions": ["create"], "before": None, "after": {"name": "apim-x", "sku_name": 7}},
+    }
+    plan = write(tmp_path, "plan.json", tf_plan([change]))
+    code, output, _ = gate(tmp_path, "--terraform-plan", str(plan))
+    assert code == 2 and "Traceback" not in output, output
+    assert "azurerm_api_management.gw.change.after" in output and "sku.name" in output, output
