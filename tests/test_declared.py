@@ -25,7 +25,9 @@ def test_demo_declared_files_load() -> None:
     declared = load_declared(load_config(DEMO / "drready.yaml"))
     assert {d["stamp"] for d in declared["drills"]} == {"storefront", "orders", "assistant"}
     gateway = declared["stamps"]["assistant"]["model_gateway"]
-    assert gateway["source"] == "drready" and gateway["degraded_mode"]["mode"] == "cached-answers"
+    assert gateway["source"] == "drready" and gateway["degraded_modes"] == [
+        {"mode": "cached-answers", "description": gateway["degraded_modes"][0]["description"]}
+    ]
     assert gateway["routes"][0]["timeout_seconds"] == 30 and gateway["routes"][0]["retries"]["max"] == 2
     assert {r["queue"] for r in gateway["routes"]} == {"sb-assistant-cus"}  # DR-AI-08 reads it
     assert [r["rate_limit"] for r in gateway["routes"]] == [{"retry_after": True, "on_429": "fallback"}, None]
@@ -34,7 +36,7 @@ def test_demo_declared_files_load() -> None:
 
 def test_litellm_router_config_maps_to_routes() -> None:
     gateway = load_model_gateway(DEMO / "copilot-litellm.yaml")
-    assert gateway["source"] == "litellm" and gateway["degraded_mode"] is None
+    assert gateway["source"] == "litellm" and gateway["degraded_modes"] == []
     chat = next(r for r in gateway["routes"] if r["name"] == "copilot-chat")
     assert (chat["provider"], chat["model"], chat["region"]) == ("azure", "gpt-4o-mini", "centralus")
     assert chat["retries"] == {"max": 2, "backoff": "exponential"} and chat["timeout_seconds"] == 30
@@ -138,6 +140,25 @@ def test_airflow_and_drill_errors(tmp_path: Path) -> None:
     bad_date = drills.replace("nowhere", "orders").replace("2026-01-01", "last tuesday")
     with pytest.raises(InputError, match=r"drills\[0\].date"):
         load_drills(write(tmp_path, "d.yaml", bad_date), config)
+    bad_mode = drills.replace("nowhere", "assistant") + "    scenario: degraded-mode\n    mode: apologise\n"
+    with pytest.raises(InputError) as info:
+        load_drills(write(tmp_path, "d.yaml", bad_mode), config)
+    assert info.value.location == 7 and "drills[0].mode" in info.value.one_line()
+
+
+def test_several_degraded_modes_and_the_mode_a_drill_exercised_reach_the_policies(tmp_path: Path) -> None:
+    """DR-AI-05 wants a drill of each declared mode: both spellings give one list, and drills keep their mode."""
+    text = (
+        "schema: drready.model-gateway/v1\nroutes: []\ndegraded_mode: {mode: cached-answers}\n"
+        "degraded_modes:\n  - {mode: smaller-model, description: gpt-4o-mini}\n"
+    )
+    gateway = load_model_gateway(write(tmp_path, "gw.yaml", text))
+    assert [m["mode"] for m in gateway["degraded_modes"]] == ["cached-answers", "smaller-model"]
+    drill = {"stamp": "s", "date": "2026-11-01", "scenario": "degraded-mode", "mode": "smaller-model"}
+    shaped = stamp_declared(
+        {"drills": [drill | {"measured": {"rto": 2, "rpo": 0}}]}, "s", "standard", None, date(2026, 11, 26)
+    )
+    assert shaped["degraded_mode_drills"][0]["mode"] == "smaller-model"
 
 
 def test_drill_ages_and_intervals_are_computed_for_the_policies() -> None:

@@ -76,15 +76,20 @@ class Route(Target):
     rate_limit: RateLimit | None = None  # how a 429 is handled (DR-AI-09)
 
 
+DegradedModeName = Literal["cached-answers", "smaller-model", "read-only", "static-page"]
+
+
 class DegradedMode(_Strict):
-    mode: Literal["cached-answers", "smaller-model", "read-only", "static-page"]
+    mode: DegradedModeName
     description: str = ""
 
 
 class ModelGateway(_Strict):
     schema_: Literal["drready.model-gateway/v1"] = Field(alias="schema")
     routes: list[Route]
+    # One mode, or several (DR-AI-05 wants a drill of each); the policies read them as one list.
     degraded_mode: DegradedMode | None = None
+    degraded_modes: list[DegradedMode] = []
 
 
 class DagStorage(_Strict):
@@ -114,6 +119,7 @@ class Drill(_Strict):
     stamp: str
     date: date
     scenario: Literal["region-failover", "degraded-mode"] = "region-failover"
+    mode: DegradedModeName | None = None  # the degraded mode a degraded-mode drill exercised
     measured: Measured
     notes: str = ""
 
@@ -189,7 +195,7 @@ def load_model_gateway(path: Path) -> dict[str, Any]:
     return {
         "source": "drready",
         "routes": [_route_json(r) for r in gateway.routes],
-        "degraded_mode": gateway.degraded_mode.model_dump() if gateway.degraded_mode else None,
+        "degraded_modes": [m.model_dump() for m in [*filter(None, [gateway.degraded_mode]), *gateway.degraded_modes]],
     }
 
 
@@ -251,7 +257,7 @@ def litellm_gateway(config: LiteLLMConfig, lines: dict[Loc, int], path: Path) ->
                 "rate_limit": _litellm_rate_limit(retries, bool(fallbacks.get(name))),
             }
         )
-    return {"source": "litellm", "routes": routes, "degraded_mode": None}
+    return {"source": "litellm", "routes": routes, "degraded_modes": []}
 
 
 def _litellm_rate_limit(retries: int | None, has_fallbacks: bool) -> dict[str, Any] | None:
@@ -329,7 +335,13 @@ def stamp_declared(
     def shaped(d: dict[str, Any]) -> dict[str, Any]:
         age = (today - date.fromisoformat(d["date"])).days
         measured = {"rto_minutes": d["measured"]["rto"], "rpo_minutes": d["measured"]["rpo"]}
-        return {"date": d["date"], "age_days": age, "scenario": d["scenario"], "measured": measured}
+        return {
+            "date": d["date"],
+            "age_days": age,
+            "scenario": d["scenario"],
+            "mode": d.get("mode"),
+            "measured": measured,
+        }
 
     interval_days = interval_minutes // 1440 if interval_minutes else (90 if tier == "mission-critical" else 180)
     files = declared.get("stamps", {}).get(stamp_name, {})

@@ -1,9 +1,11 @@
 # METADATA
 # title: Graceful degradation declared and tested
 # description: >-
-#   The model gateway declares a degraded mode (cached answers, a smaller model, read-only) for when
-#   every model route is down, and a drill record shows that mode was exercised. Both are declared
-#   evidence, not observed.
+#   The model gateway declares at least one degraded mode (cached answers, a smaller model, read-only,
+#   a static page) for when every model route is down, and each declared mode was exercised by a
+#   degraded-mode drill within the stamp's drill interval: a mode never drilled is a fallback nobody
+#   knows works. A drill names the mode it exercised; a drill naming none counts only when one mode is
+#   declared. Both are declared evidence, not observed.
 # related_resources:
 #   - ref: https://learn.microsoft.com/azure/ai-services/openai/how-to/business-continuity-disaster-recovery
 #     description: Business continuity and disaster recovery for Azure OpenAI
@@ -17,20 +19,47 @@ package drready.controls.genai.dr_ai_05
 
 import data.drready.lib
 
-_mode := object.get(lib.declared("model_gateway"), "degraded_mode", null)
+_modes := lib.list_or_empty(object.get(lib.declared("model_gateway"), "degraded_modes", []))
 
-# Degraded-mode drills newest first, with their age in days (computed in Python); only those within the
-# stamp's drill interval count.
+# Degraded-mode drills newest first, with their age in days (computed in Python).
 _drills := lib.list_or_empty(object.get(input, ["declared", "degraded_mode_drills"], []))
 
 _interval := object.get(input, ["declared", "drill_interval_days"], null)
 
-_fresh := [d | some d in _drills; is_number(_interval); d.age_days <= _interval]
+# The drills that exercised a mode: those naming it, and, when only one mode is declared, those naming
+# none (drill records from before drills named their mode).
+_drills_of(m) := [d |
+	some d in _drills
+	_exercised(d, m)
+]
+
+_exercised(d, m) if object.get(d, "mode", null) == m.mode
+
+_exercised(d, _) if {
+	object.get(d, "mode", null) == null
+	count(_modes) == 1
+}
+
+_fresh(m) := [d | some d in _drills_of(m); is_number(_interval); d.age_days <= _interval]
+
+_mode_gap(m) := concat("", [m.mode, " was never drilled"]) if {
+	count(_drills_of(m)) == 0
+} else := concat("", [m.mode, _stale(_drills_of(m)[0].age_days)]) if {
+	count(_fresh(m)) == 0
+}
+
+_stale(age) := sprintf(" was last drilled %d days ago, beyond the %v-day drill interval", [age, _interval])
+
+_gaps := [g | some m in _modes; g := _mode_gap(m)]
+
+_drilled := [concat("", [m.mode, sprintf(" (drilled %d days ago)", [_fresh(m)[0].age_days])]) |
+	some m in _modes
+	count(_fresh(m)) > 0
+]
 
 _evidence := {
-	"degraded_mode": _mode,
+	"degraded_modes": [m.mode | some m in _modes],
 	"degraded-mode drills": count(_drills),
-	"within the drill interval": count(_fresh),
 	"drill_interval_days": _interval,
 }
 
@@ -45,37 +74,26 @@ results := [lib.declared_result(
 	not lib.declared("model_gateway")
 } else := [lib.declared_result("not_applicable", "The declared model gateway has no routes to degrade", _evidence)] if {
 	count(lib.list_or_empty(object.get(lib.declared("model_gateway"), "routes", []))) == 0
-} else := _judged
-
-_judged := [lib.declared_result(
+} else := [lib.declared_result(
 	"fail",
 	concat("", [
 		"The model gateway declares no degraded mode: decide what users get when every model route is down ",
-		"(cached answers, a smaller model, read-only) and declare it as degraded_mode",
+		"(cached answers, a smaller model, read-only) and declare it as degraded_mode or degraded_modes",
 	]),
 	_evidence,
 )] if {
-	_mode == null
+	count(_modes) == 0
 } else := [lib.declared_result(
 	"fail",
-	sprintf(
-		"Degraded mode %v is declared but no drill exercised it: record a drill with scenario degraded-mode",
-		[_mode.mode],
-	),
+	concat("", [
+		"Degraded mode(s) not exercised within the drill interval: ", concat("; ", _gaps),
+		": record a drill with scenario degraded-mode and the mode it exercised",
+	]),
 	_evidence,
 )] if {
-	count(_drills) == 0
-} else := [lib.declared_result(
-	"fail",
-	sprintf(
-		"Degraded mode %v was last exercised %d days ago, beyond the %v-day drill interval: drill it again",
-		[_mode.mode, _drills[0].age_days, _interval],
-	),
-	_evidence,
-)] if {
-	count(_fresh) == 0
+	count(_gaps) > 0
 } else := [lib.declared_result(
 	"pass",
-	sprintf("Degraded mode %v is declared and was exercised %d days ago", [_mode.mode, _fresh[0].age_days]),
+	concat("", ["Every declared degraded mode was exercised within the drill interval: ", concat(", ", _drilled)]),
 	_evidence,
 )]
