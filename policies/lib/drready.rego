@@ -393,3 +393,20 @@ _missing_grant_text(g) := concat("", ["role ", g.role, " on ", g.scope]) if {
 _grant_target_scope(scope) := lower(c.id) if {
 	c := counterpart(by_id(scope))
 } else := scope
+
+# The regions of an Azure Cache for Redis's geo-replication partners (Premium linked servers) among
+# the stamp's resources. ARM lists each link as {id: <cache id>/linkedServers/<partner name>} (the
+# published Redis_Get example), so the partner is the stamp's cache of that name; an id that is the
+# partner cache's own is read as such.
+linked_regions(r) := {region(c) |
+	some l in list_or_empty(prop(r, ["linkedServers"]))
+	is_string(object.get(l, "id", null))
+	c := _linked_cache(lower(l.id))
+}
+
+_linked_cache(id) := c if {
+	parts := split(id, "/linkedservers/")
+	count(parts) == 2
+	some c in resources_of("microsoft.cache/redis")
+	lower(c.name) == parts[1]
+} else := by_id(id)

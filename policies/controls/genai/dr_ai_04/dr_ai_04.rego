@@ -133,11 +133,6 @@ _cluster_result(r) := _not_langfuse(r) if {
 
 # Redis: geo-replicated to a cache of the stamp in the secondary (Premium linked servers), or a
 # counterpart cache there.
-_linked_regions(r) := {lib.region(lib.by_id(l.id)) |
-	some l in lib.list_or_empty(lib.prop(r, ["linkedServers"]))
-	is_string(object.get(l, "id", null))
-}
-
 _redis_result(r) := _not_langfuse(r) if {
 	not lib.has_role(r, "langfuse-redis")
 } else := lib.result(r, "not_applicable", lib.counterpart_message(r), {}) if {
@@ -148,11 +143,11 @@ _redis_copy(r) := lib.with_mechanism(
 	lib.result(
 		r, "pass",
 		sprintf("Langfuse's Redis %s is geo-replicated to %s", [lib.name_of(r), input.stamp.secondary_region]),
-		{"linked server regions": _linked_regions(r)},
+		{"linked server regions": lib.linked_regions(r)},
 	),
 	"redis_geo_replication",
 ) if {
-	input.stamp.secondary_region in _linked_regions(r)
+	input.stamp.secondary_region in lib.linked_regions(r)
 } else := lib.with_mechanism(
 	lib.result(
 		r, "pass",
@@ -178,7 +173,7 @@ _redis_copy(r) := lib.with_mechanism(
 			),
 			"ingestion stops with the region. Geo-replicate it or deploy a Redis there",
 		]),
-		{"linked server regions": _linked_regions(r)},
+		{"linked server regions": lib.linked_regions(r)},
 	),
 	"none",
 )
