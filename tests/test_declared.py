@@ -32,6 +32,9 @@ def test_demo_declared_files_load() -> None:
     assert {r["queue"] for r in gateway["routes"]} == {"sb-assistant-cus"}  # DR-AI-08 reads it
     assert [r["rate_limit"] for r in gateway["routes"]] == [{"retry_after": True, "on_429": "fallback"}, None]
     assert declared["stamps"]["orders"]["airflow"]["scheduler"]["starts_after"] == ["metadata_db", "dag_storage"]
+    orders = declared["stamps"]["orders"]["airflow"]
+    assert orders["broker"] == {"type": "none", "resource": None}  # DR-K8S-10 reads both
+    assert orders["xcom_backend"] == {"type": "storage", "resource": "stnwordersdagscus"}
 
 
 def test_litellm_router_config_maps_to_routes() -> None:
@@ -129,6 +132,12 @@ def test_airflow_and_drill_errors(tmp_path: Path) -> None:
         load_airflow(
             write(tmp_path, "a.yaml", "schema: drready.airflow/v1\nmetadata_db: db\ndag_storage: {type: s3}\n")
         )
+    broker = "schema: drready.airflow/v1\nmetadata_db: db\ndag_storage: {type: git}\nbroker: {type: kafka}\n"
+    with pytest.raises(InputError) as info:
+        load_airflow(write(tmp_path, "a.yaml", broker))
+    assert info.value.location == 4 and "broker.type" in info.value.one_line()
+    default = load_airflow(write(tmp_path, "a.yaml", broker.replace("kafka", "none")))
+    assert default["xcom_backend"] == {"type": "database", "resource": None}  # Airflow's own default
     config = load_config(DEMO / "drready.yaml")
     drills = (
         "schema: drready.drills/v1\ndrills:\n  - stamp: nowhere\n    date: 2026-01-01\n"

@@ -103,11 +103,25 @@ class Scheduler(_Strict):
     starts_after: list[Literal["metadata_db", "dag_storage"]] = []
 
 
+class Broker(_Strict):
+    # Celery's broker; none for the Kubernetes or Local executor, which have no broker.
+    type: Literal["redis", "rabbitmq", "none"]
+    resource: str | None = None  # the Azure Cache for Redis or Managed Redis (name or id)
+
+
+class XComBackend(_Strict):
+    # Airflow keeps XComs in the metadata database unless a custom backend puts them in object storage.
+    type: Literal["database", "storage"] = "database"
+    resource: str | None = None  # the storage account (name or id) of an object-storage backend
+
+
 class Airflow(_Strict):
     schema_: Literal["drready.airflow/v1"] = Field(alias="schema")
     metadata_db: str
     dag_storage: DagStorage
     scheduler: Scheduler = Scheduler()
+    broker: Broker | None = None
+    xcom_backend: XComBackend = XComBackend()
 
 
 class Measured(_Strict):
