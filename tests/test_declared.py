@@ -213,3 +213,21 @@ def test_findings_on_declared_evidence_say_so(tmp_path: Path) -> None:
     assert {"DR-OPS-01", "DR-AI-01", "DR-AI-05", "DR-K8S-07"} <= declared
     assert not any(f["declared"] for f in findings if f["control"] == "DR-WEB-01")
     assert "(declared, not observed)" in (tmp_path / "report.md").read_text()
+
+
+def test_a_broker_or_xcom_store_without_its_resource_is_located(tmp_path: Path) -> None:
+    for tail, field in (("broker: {type: redis}\n", "broker"), ("xcom_backend: {type: storage}\n", "xcom_backend")):
+        text = "schema: drready.airflow/v1\nmetadata_db: db\ndag_storage: {type: git}\n" + tail
+        with pytest.raises(InputError) as info:
+            load_airflow(write(tmp_path, "a.yaml", text))
+        assert info.value.location == 4 and field in info.value.one_line() and "resource" in info.value.one_line()
+
+
+def test_a_mode_given_both_ways_counts_once(tmp_path: Path) -> None:
+    text = (
+        "schema: drready.model-gateway/v1\nroutes: []\ndegraded_mode: {mode: read-only, description: first}\n"
+        "degraded_modes:\n  - {mode: read-only, description: second}\n"
+    )
+    assert load_model_gateway(write(tmp_path, "gw.yaml", text))["degraded_modes"] == [
+        {"mode": "read-only", "description": "first"}
+    ]

@@ -40,10 +40,9 @@ in_secondary(r) if {
 # (the case tables), and regions other than the stamp's two (an API Management instance's additional
 # locations), fall back to the table itself. A region whose zone support is unknown is neither a
 # zone region nor one without zones: zone checks then give no result, and the finding is unknown.
-region_fact(name, key) := v if {
+region_fact(name, key) := object.get(input.regions[name], key, null) if {
 	is_object(input.regions)
-	v := object.get(input.regions, [name, key], null)
-	v != null
+	is_object(input.regions[name])
 } else := object.get(data.lib.regions.regions, [name, key], null)
 
 zone_region(name) if region_fact(name, "zones") == true

@@ -16,7 +16,16 @@ from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
 from urllib.parse import urlparse
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictInt,
+    StrictStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from scanner.config import Config
 from scanner.durations import Minutes, Seconds
@@ -108,11 +117,23 @@ class Broker(_Strict):
     type: Literal["redis", "rabbitmq", "none"]
     resource: str | None = None  # the Azure Cache for Redis or Managed Redis (name or id)
 
+    @model_validator(mode="after")
+    def _redis_names_its_cache(self) -> Broker:
+        if self.type == "redis" and not self.resource:
+            raise ValueError("a redis broker names its cache (resource: name or id)")
+        return self
+
 
 class XComBackend(_Strict):
     # Airflow keeps XComs in the metadata database unless a custom backend puts them in object storage.
     type: Literal["database", "storage"] = "database"
     resource: str | None = None  # the storage account (name or id) of an object-storage backend
+
+    @model_validator(mode="after")
+    def _storage_names_its_account(self) -> XComBackend:
+        if self.type == "storage" and not self.resource:
+            raise ValueError("an object-storage XCom backend names its storage account (resource: name or id)")
+        return self
 
 
 class Airflow(_Strict):
@@ -209,8 +230,16 @@ def load_model_gateway(path: Path) -> dict[str, Any]:
     return {
         "source": "drready",
         "routes": [_route_json(r) for r in gateway.routes],
-        "degraded_modes": [m.model_dump() for m in [*filter(None, [gateway.degraded_mode]), *gateway.degraded_modes]],
+        "degraded_modes": _degraded_modes(gateway),
     }
+
+
+def _degraded_modes(gateway: ModelGateway) -> list[dict[str, Any]]:
+    """degraded_mode and degraded_modes as one list, each mode once (the first description kept)."""
+    modes: dict[str, dict[str, Any]] = {}
+    for m in [*filter(None, [gateway.degraded_mode]), *gateway.degraded_modes]:
+        modes.setdefault(m.mode, m.model_dump())
+    return list(modes.values())
 
 
 def _route_json(route: Route) -> dict[str, Any]:

@@ -19,7 +19,11 @@ package drready.controls.genai.dr_ai_05
 
 import data.drready.lib
 
-_modes := lib.list_or_empty(object.get(lib.declared("model_gateway"), "degraded_modes", []))
+# degraded_modes; a snapshot written before modes became a list carries degraded_mode (one or null).
+_modes := array.concat(
+	lib.list_or_empty(object.get(lib.declared("model_gateway"), "degraded_modes", [])),
+	[m | m := object.get(lib.declared("model_gateway"), "degraded_mode", null); is_object(m)],
+)
 
 # Degraded-mode drills newest first, with their age in days (computed in Python).
 _drills := lib.list_or_empty(object.get(input, ["declared", "degraded_mode_drills"], []))
@@ -42,7 +46,9 @@ _exercised(d, _) if {
 
 _fresh(m) := [d | some d in _drills_of(m); is_number(_interval); d.age_days <= _interval]
 
-_mode_gap(m) := concat("", [m.mode, " was never drilled"]) if {
+_mode_gap(m) := "a degraded mode without a name (mode)" if {
+	not is_string(object.get(m, "mode", null))
+} else := concat("", [m.mode, " was never drilled"]) if {
 	count(_drills_of(m)) == 0
 } else := concat("", [m.mode, _stale(_drills_of(m)[0].age_days)]) if {
 	count(_fresh(m)) == 0
@@ -50,7 +56,14 @@ _mode_gap(m) := concat("", [m.mode, " was never drilled"]) if {
 
 _stale(age) := sprintf(" was last drilled %d days ago, beyond the %v-day drill interval", [age, _interval])
 
-_gaps := [g | some m in _modes; g := _mode_gap(m)]
+_gaps := array.concat([g | some m in _modes; g := _mode_gap(m)], _unnamed_note)
+
+# With several modes declared, a drill that names none shows nothing about any of them: say so.
+_unnamed_note := [sprintf("%d degraded-mode drill(s) name no mode and were not counted (add mode: to them)", [n]) |
+	count(_modes) > 1
+	n := count([d | some d in _drills; object.get(d, "mode", null) == null])
+	n > 0
+]
 
 _drilled := [concat("", [m.mode, sprintf(" (drilled %d days ago)", [_fresh(m)[0].age_days])]) |
 	some m in _modes

@@ -67,14 +67,26 @@ _way(status, how) := {"status": status, "how": how}
 _line(status, route, text) := {"status": status, "text": concat("", ["route ", route.name, text])}
 
 # How a namespace survives the primary region: {"status", "how"}.
-_recovery(ns) := _way("pass", concat("", ["geo-replicated to ", concat(", ", _replicas(ns))])) if {
+_recovery(ns) := _way("pass", "in the secondary region") if {
+	lib.in_secondary(ns)
+} else := _way("pass", concat("", ["geo-replicated to ", concat(", ", _replicas(ns))])) if {
 	count(_replicas(ns)) > 0
 	count(_unready_replicas(ns)) == 0
+	_replica_in_secondary(ns)
 } else := _way("unknown", concat("", ["its replica in ", concat(", ", _unready_replicas(ns)), " is not Active"])) if {
 	count(_unready_replicas(ns)) > 0
+} else := _way("fail", concat("", [
+	"geo-replicated to ", concat(", ", _replicas(ns)),
+	", not to the secondary region ", input.stamp.secondary_region,
+])) if {
+	count(_replicas(ns)) > 0
+	count(_unready_replicas(ns)) == 0
+	count(_aliases(ns)) == 0
+	not lib.standby(ns)
 } else := _alias_recovery(ns) if {
 	some _ in _aliases(ns)
 } else := _way("pass", concat("", ["standby namespace ", lib.name_of(lib.standby(ns)), " in the secondary"])) if {
+	lib.in_primary(ns)
 	lib.standby(ns)
 } else := _way("unknown", "its disaster-recovery configurations were not read") if {
 	not lib.children(ns, "disasterRecoveryConfigs")
@@ -101,6 +113,11 @@ _secondary_replicas(ns) := [l |
 ]
 
 _replicas(ns) := [object.get(l, "locationName", "") | some l in _secondary_replicas(ns)]
+
+_replica_in_secondary(ns) if {
+	some l in _secondary_replicas(ns)
+	lib.norm_region(l.locationName) == input.stamp.secondary_region
+}
 
 # A replica state, where the body gives one (newer API versions), must be Active.
 _unready_replicas(ns) := [object.get(l, "locationName", "") |
@@ -136,7 +153,9 @@ _route_verdict(route) := _line("fail", route, ": no queue buffers its requests")
 	r := _recovery(ns)
 }
 
-_verdicts := [v | some route in _gateway.routes; v := _route_verdict(route)]
+_routes := lib.list_or_empty(object.get(_gateway, "routes", []))
+
+_verdicts := [v | some route in _routes; v := _route_verdict(route)]
 
 _texts(status) := [v.text | some v in _verdicts; v.status == status]
 
@@ -155,7 +174,7 @@ results := [lib.declared_result(
 )] if {
 	not lib.declared("model_gateway")
 } else := [lib.declared_result("not_applicable", "The declared model gateway has no routes", _evidence)] if {
-	count(_gateway.routes) == 0
+	count(_routes) == 0
 } else := [_summary("fail")] if {
 	count(_texts("fail")) > 0
 } else := [_summary("unknown")] if {

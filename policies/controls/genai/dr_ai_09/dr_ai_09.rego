@@ -8,7 +8,7 @@
 #   retries (up to 60 seconds, else exponential backoff: litellm's _calculate_retry_after) and falls
 #   back on a RateLimitError after them, so num_retries or fallbacks count as handling. And every
 #   Azure OpenAI global or data zone provisioned deployment of the stamp spills over to a standard
-#   deployment of the same model and data processing level in the same account
+#   deployment of the same model and version and data processing level in the same account
 #   (properties.spilloverDeploymentName), where the API exposes it: regional provisioned deployments
 #   have no spillover and are left to the gateway. Deployments that were not read make the finding
 #   unknown. The gateway configuration is declared evidence; the deployments are observed.
@@ -54,11 +54,26 @@ _route_gap(route) := "no rate-limit handling declared" if {
 } else := "retries ignore Retry-After" if {
 	route.rate_limit.on_429 == "retry"
 	object.get(route, ["rate_limit", "retry_after"], null) != true
+} else := "a 429 falls back, but the route has no fallback" if {
+	route.rate_limit.on_429 == "fallback"
+	count(lib.list_or_empty(object.get(route, "fallbacks", []))) == 0
+} else := "a 429 is queued, but the route names no queue" if {
+	route.rate_limit.on_429 == "queue"
+	not is_string(object.get(route, "queue", null))
 }
 
-_route_gaps := [concat("", ["route ", route.name, ": ", gap]) |
-	some route in _gateway.routes
+_routes := lib.list_or_empty(object.get(_gateway, "routes", []))
+
+_route_gaps := [concat("", ["route ", object.get(route, "name", "(unnamed)"), ": ", gap]) |
+	some route in _routes
 	gap := _route_gap(route)
+]
+
+# What each route does with a 429, for the pass message.
+_does := {"retry": "retries after Retry-After", "fallback": "falls back", "queue": "queues"}
+
+_handling := [concat("", [object.get(route, "name", "(unnamed)"), " ", _does[route.rate_limit.on_429]]) |
+	some route in _routes
 ]
 
 # The standard deployment type a provisioned type spills over to (only these two have spillover).
@@ -87,7 +102,11 @@ _spills(a, d) if {
 	lower(object.get(s, "name", "")) == lower(target)
 	object.get(s, ["sku", "name"], null) == _spill_type[d.sku.name]
 	_model(s) == _model(d)
+	_version(s) == _version(d)
 }
+
+# The model version where the body gives one (both, or neither, must name the same).
+_version(d) := object.get(d, ["properties", "model", "version"], null)
 
 _deployment_gaps := [concat("", [
 	"deployment ", object.get(d, "name", "(unnamed)"), " (", d.sku.name, ") of ", lib.name_of(a),
@@ -100,7 +119,7 @@ _deployment_gaps := [concat("", [
 _gaps := array.concat(_route_gaps, _deployment_gaps)
 
 _evidence := {
-	"routes": count(lib.list_or_empty(object.get(_gateway, "routes", []))),
+	"routes": count(_routes),
 	"provisioned_deployments": count(_provisioned),
 	"source": object.get(_gateway, "source", null),
 }
@@ -123,12 +142,11 @@ results := [lib.declared_result(
 )] if {
 	count(_unread) > 0
 } else := [lib.declared_result("not_applicable", "The declared model gateway has no routes", _evidence)] if {
-	count(_gateway.routes) + count(_provisioned) == 0
+	count(_routes) + count(_provisioned) == 0
 } else := [lib.declared_result(
 	"pass",
 	concat("", [
-		sprintf("Rate limits: all %d route(s) ", [count(_gateway.routes)]),
-		"retry after Retry-After, fall back or queue on a 429; ",
+		"Rate limits: on a 429 ", concat(", ", _handling), "; ",
 		sprintf("%d provisioned deployment(s) spill over", [count(_provisioned)]),
 	]),
 	_evidence,

@@ -1,15 +1,17 @@
 # METADATA
 # title: Airflow's broker and XCom backend recoverable
 # description: >-
-#   Besides its metadata database and DAGs (DR-K8S-07), a restarted Airflow needs its Celery broker and
-#   wherever its XComs live. The Airflow wiring file names them: broker {type: redis|rabbitmq|none,
-#   resource} and xcom_backend {type: database|storage, resource}. A Redis broker is an Azure Cache for
-#   Redis or Managed Redis of the stamp that is geo-replicated to the secondary or has a counterpart
-#   there (a fresh broker is enough: the scheduler re-queues task instances stuck in queued); a broker of
-#   none (Kubernetes or Local executor) has nothing to recover. A RabbitMQ broker runs outside Azure's
-#   control plane, so drready cannot see its recovery and says unknown. XComs in the database (Airflow's
-#   default) recover with the metadata database, which DR-K8S-07 judges; XComs in object storage need
-#   geo-replicated storage. A wiring file that names no broker is unknown. The wiring is declared
+#   Besides its metadata database and DAGs (DR-K8S-07), a restarted Airflow needs its Celery broker
+#   and wherever its XComs live. The Airflow wiring file names them: broker {type:
+#   redis|rabbitmq|none, resource} and xcom_backend {type: database|storage, resource}. A Redis
+#   broker is an Azure Cache for Redis or Managed Redis of the stamp that is geo-replicated to the
+#   secondary or has a counterpart there (a fresh broker is enough: the scheduler re-queues task
+#   instances stuck in queued); a broker of none (Kubernetes or Local executor) has nothing to
+#   recover. Managed Redis keeps its active geo-replication on its databases, which drready does not
+#   read: without a standby it is unknown. A RabbitMQ broker runs outside Azure's control plane, so
+#   drready cannot see its recovery and says unknown. XComs in the database (Airflow's default)
+#   recover with the metadata database, which DR-K8S-07 judges; XComs in object storage need geo-
+#   replicated storage. A wiring file that names no broker is unknown. The wiring is declared
 #   evidence, not observed.
 # related_resources:
 #   - ref: https://airflow.apache.org/docs/apache-airflow-providers-celery/stable/celery_executor.html
@@ -39,11 +41,18 @@ _airflow := lib.declared("airflow")
 
 _caches := array.concat(lib.resources_of("microsoft.cache/redis"), lib.resources_of("microsoft.cache/redisenterprise"))
 
-# A resource of the given ones named by id or name.
+# The one resource of the given ones named by id, else the only one of that name (Managed Redis names
+# can repeat across regions: then none is chosen and the reference is reported as not found).
 _find(candidates, ref) := r if {
 	is_string(ref)
-	some r in candidates
-	lower(ref) in {lower(r.id), lower(r.name)}
+	matches := [c | some c in candidates; lower(c.id) == lower(ref)]
+	count(matches) == 1
+	r := matches[0]
+} else := r if {
+	is_string(ref)
+	matches := [c | some c in candidates; lower(c.name) == lower(ref)]
+	count(matches) == 1
+	r := matches[0]
 }
 
 _part(status, text) := {"status": status, "text": text}
@@ -63,13 +72,20 @@ _broker_part := _part("unknown", "the wiring file names no broker (broker: {type
 	not _find(_caches, _broker.resource)
 } else := _redis_part(_find(_caches, _broker.resource))
 
-_redis_part(r) := _part("pass", concat("", ["broker ", lib.name_of(r), " is geo-replicated to the secondary"])) if {
+_redis_part(r) := _part("pass", concat("", ["broker ", lib.name_of(r), " is in the secondary region"])) if {
+	lib.in_secondary(r)
+} else := _part("pass", concat("", ["broker ", lib.name_of(r), " is geo-replicated to the secondary"])) if {
 	input.stamp.secondary_region in lib.linked_regions(r)
 } else := _part("pass", concat("", [
 	"broker ", lib.name_of(r), " has standby ", lib.name_of(lib.standby(r)),
 	" in the secondary (queued tasks are re-queued by the scheduler)",
 ])) if {
 	lib.standby(r)
+} else := _part("unknown", concat("", [
+	"broker ", lib.name_of(r), " is Azure Managed Redis, whose active geo-replication (on its databases)",
+	" drready does not read, and has no standby in the secondary",
+])) if {
+	lower(r.type) == "microsoft.cache/redisenterprise"
 } else := _part("fail", concat("", [
 	"broker ", lib.name_of(r), " is neither geo-replicated nor has a standby in the secondary: Celery workers there",
 	" have no queue",

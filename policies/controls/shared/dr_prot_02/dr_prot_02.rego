@@ -8,7 +8,8 @@
 #   an earlier moment. Both are what Microsoft recommends for critical blob data. Point-in-time restore
 #   exists only for standard general-purpose v2 accounts without a hierarchical namespace, and versioning
 #   not at all with one: other accounts (hierarchical namespace, premium, general-purpose v1, legacy
-#   BlobStorage, FileStorage) are not applicable and are left to DR-PROT-01's soft delete. An absent
+#   BlobStorage, FileStorage) are not applicable and are left to DR-PROT-01's soft delete. Deliberately,
+#   versioning alone is not judged on premium block blob or legacy BlobStorage accounts, which may offer it. An absent
 #   setting counts as off, as ARM's default is; blob service properties that were not read, or an account
 #   whose kind or SKU the body does not give, are unknown.
 # related_resources:
@@ -124,7 +125,8 @@ _account_result(r) := lib.unknown(
 	concat("", [
 		sprintf("Storage account %s ", [lib.name_of(r)]),
 		_why_not(r),
-		": blob versioning and point-in-time restore are not available to it (DR-PROT-01 judges its soft delete)",
+		": point-in-time restore is not available to it, so drready does not judge it here",
+		" (DR-PROT-01 judges its soft delete)",
 	]),
 	{"kind": _kind(r), "sku.name": _sku(r), "properties.isHnsEnabled": lib.prop(r, ["isHnsEnabled"])},
 ) if {

@@ -78,14 +78,23 @@ _backup_vault(v) := {
 	},
 }
 
-# A Backup vault lists its datastores' storage; GeoRedundant when any is (the vault datastore's copy).
-_backup_vault_storage(v) := "GeoRedundant" if {
-	some s in lib.list_or_empty(lib.prop(v, ["storageSettings"]))
-	object.get(s, "type", null) == "GeoRedundant"
-} else := t if {
-	some s in lib.list_or_empty(lib.prop(v, ["storageSettings"]))
-	t := object.get(s, "type", null)
-	is_string(t)
+# A Backup vault lists its datastores' storage: the vault datastore's (VaultStore) is the copy that
+# restores elsewhere; a list without one names the first type given.
+_backup_vault_storage(v) := types[0] if {
+	types := [t |
+		some s in lib.list_or_empty(lib.prop(v, ["storageSettings"]))
+		object.get(s, "datastoreType", null) == "VaultStore"
+		t := object.get(s, "type", null)
+		is_string(t)
+	]
+	count(types) > 0
+} else := types[0] if {
+	types := [t |
+		some s in lib.list_or_empty(lib.prop(v, ["storageSettings"]))
+		t := object.get(s, "type", null)
+		is_string(t)
+	]
+	count(types) > 0
 } else := null
 
 _soft_delete_on := {"enabled", "alwayson", "on"}
