@@ -262,9 +262,10 @@ def test_shir_scaled_to_one_node_fails(tmp_path: Path) -> None:
     assert "adf-lakehouse-cus" in output
 
 
-def test_an_improvement_passes_and_is_reported(tmp_path: Path) -> None:
+def ui_account_state() -> dict[str, Any]:
+    """The demo's UI storage account as azurerm_storage_account's planned attributes (locally redundant)."""
     storage = resource("stnwstorefrontuicus")
-    tf_before = {
+    return {
         "id": storage["id"],
         "name": storage["name"],
         "location": "centralus",
@@ -273,6 +274,10 @@ def test_an_improvement_passes_and_is_reported(tmp_path: Path) -> None:
         "account_replication_type": "LRS",
         "account_kind": "StorageV2",
     }
+
+
+def test_an_improvement_passes_and_is_reported(tmp_path: Path) -> None:
+    tf_before = ui_account_state()
     change = tf_update(
         "azurerm_storage_account.ui",
         "azurerm_storage_account",
@@ -292,16 +297,7 @@ def test_a_plan_that_drops_blob_soft_delete_is_a_regression_and_one_that_leaves_
 ) -> None:
     """azurerm's blob_properties is optional and computed: a plan without it leaves Azure's settings as
     they are, while a block without delete_retention_policy turns blob soft delete off."""
-    storage = resource("stnwstorefrontuicus")
-    before = {
-        "id": storage["id"],
-        "name": storage["name"],
-        "location": "centralus",
-        "resource_group_name": "rg-storefront-cus",
-        "account_tier": "Standard",
-        "account_replication_type": "LRS",
-        "account_kind": "StorageV2",
-    }
+    before = ui_account_state()
     kept = {"delete_retention_policy": [{"days": 300}], "container_delete_retention_policy": [{"days": 7}]}
     dropped = {"delete_retention_policy": [], "container_delete_retention_policy": [{"days": 7}]}
     for blob_properties, regression in (([kept], False), ([dropped], True), ([], False)):

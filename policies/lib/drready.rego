@@ -409,3 +409,9 @@ _linked_cache(id) := c if {
 	some c in resources_of("microsoft.cache/redis")
 	lower(c.name) == parts[1]
 } else := by_id(id)
+
+# A storage account's blob service properties (GET {account}/blobServices/default, read for DR-PROT-01
+# and DR-PROT-02); undefined when they were not read.
+blob_service(r) := s if {
+	some s in children(r, "blobServices")
+}

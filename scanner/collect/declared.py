@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, Literal, TypeVar
+from typing import Annotated, Any, ClassVar, Literal, TypeVar
 from urllib.parse import urlparse
 
 from pydantic import (
@@ -112,28 +112,34 @@ class Scheduler(_Strict):
     starts_after: list[Literal["metadata_db", "dag_storage"]] = []
 
 
-class Broker(_Strict):
-    # Celery's broker; none for the Kubernetes or Local executor, which have no broker.
+class _NamedStore(_Strict):
+    """A store of the stamp named by `resource` (name or id), which one `type` of it requires."""
+
+    _named_when: ClassVar[str]
+    _what: ClassVar[str]
+    type: str
+    resource: str | None = None
+
+    @model_validator(mode="after")
+    def _names_its_resource(self) -> _NamedStore:
+        if self.type == self._named_when and not self.resource:
+            raise ValueError(f"{self._what} names its resource (resource: name or id)")
+        return self
+
+
+class Broker(_NamedStore):
+    # Celery's broker, an Azure Cache for Redis or Managed Redis; none for the Kubernetes or Local
+    # executor, which have no broker.
+    _named_when: ClassVar[str] = "redis"
+    _what: ClassVar[str] = "a redis broker"
     type: Literal["redis", "rabbitmq", "none"]
-    resource: str | None = None  # the Azure Cache for Redis or Managed Redis (name or id)
-
-    @model_validator(mode="after")
-    def _redis_names_its_cache(self) -> Broker:
-        if self.type == "redis" and not self.resource:
-            raise ValueError("a redis broker names its cache (resource: name or id)")
-        return self
 
 
-class XComBackend(_Strict):
+class XComBackend(_NamedStore):
     # Airflow keeps XComs in the metadata database unless a custom backend puts them in object storage.
+    _named_when: ClassVar[str] = "storage"
+    _what: ClassVar[str] = "an object-storage XCom backend"
     type: Literal["database", "storage"] = "database"
-    resource: str | None = None  # the storage account (name or id) of an object-storage backend
-
-    @model_validator(mode="after")
-    def _storage_names_its_account(self) -> XComBackend:
-        if self.type == "storage" and not self.resource:
-            raise ValueError("an object-storage XCom backend names its storage account (resource: name or id)")
-        return self
 
 
 class Airflow(_Strict):

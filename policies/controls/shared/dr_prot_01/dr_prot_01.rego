@@ -69,15 +69,11 @@ _min_days := 7
 
 _kind(r) := object.get(r, "kind", null)
 
-_service(r) := s if {
-	some s in lib.children(r, "blobServices")
-}
+_policy(r, name) := object.get(lib.blob_service(r), ["properties", name], null)
 
-_policy(r, name) := object.get(_service(r), ["properties", name], null)
+_enabled(r, name) := object.get(lib.blob_service(r), ["properties", name, "enabled"], null)
 
-_enabled(r, name) := object.get(_service(r), ["properties", name, "enabled"], null)
-
-_days(r, name) := object.get(_service(r), ["properties", name, "days"], null)
+_days(r, name) := object.get(lib.blob_service(r), ["properties", name, "days"], null)
 
 _label := {"deleteRetentionPolicy": "blob soft delete", "containerDeleteRetentionPolicy": "container soft delete"}
 
@@ -92,7 +88,7 @@ _gap(r, name) := concat("", [_label[name], " is off"]) if {
 }
 
 _purge_gap(r) := ["allowPermanentDelete lets soft-deleted versions and snapshots be purged before their time"] if {
-	object.get(_service(r), ["properties", "deleteRetentionPolicy", "allowPermanentDelete"], null) == true
+	object.get(lib.blob_service(r), ["properties", "deleteRetentionPolicy", "allowPermanentDelete"], null) == true
 } else := []
 
 _policies := ["deleteRetentionPolicy", "containerDeleteRetentionPolicy"]
@@ -120,7 +116,7 @@ _account_result(r) := lib.result(
 	r,
 	sprintf("Storage account %s: its blob service properties (blobServices/default) were not read", [lib.name_of(r)]),
 ) if {
-	not _service(r)
+	not lib.blob_service(r)
 } else := lib.unknown(
 	r,
 	concat("", [

@@ -75,15 +75,11 @@ _kind(r) := object.get(r, "kind", null)
 
 _sku(r) := object.get(r, ["sku", "name"], null)
 
-_service(r) := s if {
-	some s in lib.children(r, "blobServices")
-}
+_versioning(r) := object.get(lib.blob_service(r), ["properties", "isVersioningEnabled"], null)
 
-_versioning(r) := object.get(_service(r), ["properties", "isVersioningEnabled"], null)
+_restore(r) := object.get(lib.blob_service(r), ["properties", "restorePolicy", "enabled"], null)
 
-_restore(r) := object.get(_service(r), ["properties", "restorePolicy", "enabled"], null)
-
-_restore_days(r) := object.get(_service(r), ["properties", "restorePolicy", "days"], null)
+_restore_days(r) := object.get(lib.blob_service(r), ["properties", "restorePolicy", "days"], null)
 
 _kinds := {
 	"Storage": "general-purpose v1",
@@ -137,7 +133,7 @@ _judged(r) := lib.unknown(
 	r,
 	sprintf("Storage account %s: its blob service properties (blobServices/default) were not read", [lib.name_of(r)]),
 ) if {
-	not _service(r)
+	not lib.blob_service(r)
 } else := lib.result(
 	r, "fail",
 	concat("", [
