@@ -44,3 +44,22 @@ vault_evidence(r) := [{
 } |
 	some v in protecting(r)
 ]
+
+# The protection states of vault v's backup instances of resource r: protectionStatus.status, else
+# currentProtectionState (both ARM's), null when the instance reports neither.
+instance_states(v, r) := [s |
+	some bi in lib.children(v, "backupInstances")
+	lower(object.get(bi, ["properties", "dataSourceInfo", "resourceID"], "")) == lower(r.id)
+	s := _state(bi)
+]
+
+_state(bi) := s if {
+	s := object.get(bi, ["properties", "protectionStatus", "status"], null)
+	is_string(s)
+} else := object.get(bi, ["properties", "currentProtectionState"], null)
+
+# Backups are being taken: the only healthy state.
+healthy_state := "ProtectionConfigured"
+
+# Transitions that settle on their own: neither healthy nor failed yet.
+settling_states := {"ConfiguringProtection", "UpdatingProtection"}

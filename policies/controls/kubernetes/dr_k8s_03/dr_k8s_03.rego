@@ -4,7 +4,12 @@
 #   Each primary AKS cluster is protected by an Azure Backup instance (dataSourceInfo.resourceID) in a
 #   Backup vault whose storage is GeoRedundant and whose Cross Region Restore is enabled, so its state
 #   can be restored into the paired region. Vaulted GRS data can lag up to 12 hours behind; with the
-#   24-hour backup RPO Microsoft warns of up to 36 hours of data loss in a region outage.
+#   24-hour backup RPO Microsoft warns of up to 36 hours of data loss in a region outage. The backup
+#   instance must be healthy: its protection state (properties.protectionStatus.status, else
+#   currentProtectionState) ProtectionConfigured. Any other settled state (NotProtected, ProtectionError,
+#   ProtectionStopped, ConfiguringProtectionFailed, a suspended schedule, soft deleted) fails, because no
+#   new recovery points are taken; ConfiguringProtection, UpdatingProtection or no state is unknown.
+#   The age of the newest recovery point is not judged: it needs a recoveryPoints read per instance.
 # related_resources:
 #   - ref: https://learn.microsoft.com/azure/backup/azure-kubernetes-service-cluster-backup
 #     description: Back up AKS with Azure Backup
@@ -12,6 +17,8 @@
 #     description: Restore AKS backups across regions
 #   - ref: https://learn.microsoft.com/azure/reliability/reliability-backup
 #     description: Reliability in Azure Backup
+#   - ref: https://learn.microsoft.com/rest/api/dataprotection/backup-instances/get
+#     description: Backup Instances - Get (protectionStatus, currentProtectionState)
 # custom:
 #   id: DR-K8S-03
 #   severity: high
@@ -35,7 +42,10 @@ _mechanism(r) := "aks_backup_restore" if {
 	backups.restorable_elsewhere(r)
 } else := "none"
 
-_evidence(r) := {"protecting vaults": backups.vault_evidence(r)}
+_evidence(r) := {
+	"protecting vaults": backups.vault_evidence(r),
+	"protection states": [s | some v in backups.protecting(r); some s in backups.instance_states(v, r)],
+}
 
 _backup_result(r) := lib.result(r, "not_applicable", lib.not_primary_message(r), {}) if {
 	not lib.in_primary(r)
@@ -55,16 +65,6 @@ _backup_result(r) := lib.result(r, "not_applicable", lib.not_primary_message(r),
 ) if {
 	count(backups.protecting(r)) == 0
 } else := lib.result(
-	r, "pass",
-	sprintf(
-		"AKS cluster %s is backed up to a GeoRedundant vault with Cross Region Restore (%s)",
-		[lib.name_of(r), v.name],
-	),
-	_evidence(r),
-) if {
-	some v in backups.protecting(r)
-	backups.cross_region(v)
-} else := lib.result(
 	r, "fail",
 	concat("", [
 		sprintf("AKS cluster %s is backed up, ", [lib.name_of(r)]),
@@ -73,4 +73,51 @@ _backup_result(r) := lib.result(r, "not_applicable", lib.not_primary_message(r),
 		"(backups take up to 48 hours to appear in the secondary)",
 	]),
 	_evidence(r),
+) if {
+	count(_geo_vaults(r)) == 0
+} else := _health_result(r)
+
+# The protecting vaults that can restore in another region.
+_geo_vaults(r) := [v | some v in backups.protecting(r); backups.cross_region(v)]
+
+_states(r) := [s | some v in _geo_vaults(r); some s in backups.instance_states(v, r)]
+
+_health_result(r) := lib.result(
+	r, "pass",
+	concat("", [
+		"AKS cluster ", lib.name_of(r), " is backed up to a GeoRedundant vault with Cross Region Restore (",
+		concat(", ", _geo_names(r)), "), protection ", backups.healthy_state,
+	]),
+	_evidence(r),
+) if {
+	backups.healthy_state in _states(r)
+} else := lib.result(
+	r, "unknown",
+	concat("", [
+		"AKS cluster ", lib.name_of(r), ": its backup instance's protection state is ",
+		concat(", ", _state_names(r)), " (not reported, or still settling)",
+	]),
+	_evidence(r),
+) if {
+	some s in _states(r)
+	_unsettled(s)
+} else := lib.result(
+	r, "fail",
+	concat("", [
+		"AKS cluster ", lib.name_of(r), " is backed up to a geo-redundant vault, but its backup instance is ",
+		concat(", ", _state_names(r)), ": no new recovery points are being taken; fix or re-protect it",
+	]),
+	_evidence(r),
 )
+
+_geo_names(r) := [v.name | some v in _geo_vaults(r)]
+
+_state_names(r) := [n | some s in _states(r); n := _state_name(s)]
+
+_state_name(s) := s if is_string(s)
+
+_state_name(s) := "none" if not is_string(s)
+
+_unsettled(s) if not is_string(s)
+
+_unsettled(s) if s in backups.settling_states
