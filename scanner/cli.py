@@ -14,6 +14,7 @@ from rich.table import Table
 from scanner import __version__
 from scanner.collect import CollectOptions
 from scanner.config import load_config
+from scanner.drills import drill_plan, drill_plan_readme
 from scanner.errors import InputError
 from scanner.files import canonical_json, write_atomic
 from scanner.gate import run_gate
@@ -284,6 +285,39 @@ def gate(**o: Any) -> None:
         (stage / "gate.sarif").write_text(canonical_json(to_sarif(regressions)), encoding="utf-8")
     click.echo(text, nl=False)
     sys.exit(1 if outcome.failed else 0)
+
+
+@main.group()
+def drill() -> None:
+    """Plan failover drills that drready can then observe."""
+
+
+@drill.command("plan", epilog=PLAIN_CODES)
+@click.option("--stamp", "stamp_name", required=True, help="The stamp to plan drills for.")
+@options(
+    CONFIG, SOURCE, folder_option("--out", "out_dir", "Folder for the experiment files.", default=Path("out/drills"))
+)
+@options(POLICIES, ENGINE, VERBOSITY)
+@guarded
+def drill_plan_command(**o: Any) -> None:
+    """Write Azure Chaos Studio experiment definitions (the body of PUT Microsoft.Chaos/experiments) for
+    one stamp's critical path, tagged so that their runs count as observed drills, and a README.md
+    saying what each rehearses and what Chaos Studio cannot. drready never creates or starts them."""
+    inputs = _inputs(o)
+    result = _evaluate_inputs(o, inputs)
+    stamp = next((s for s in result["stamps"] if s["name"] == o["stamp_name"]), None)
+    resolved = next((s for s in resolve_stamps(inputs.config, inputs.snapshot, inputs.regions)
+                     if s.name == o["stamp_name"]), None)  # fmt: skip
+    if stamp is None or resolved is None:
+        names = ", ".join(s["name"] for s in result["stamps"])
+        raise click.BadParameter(f"no stamp named '{o['stamp_name']}' (stamps: {names})", param_hint="--stamp")
+    facts = inputs.regions.facts([stamp["primary_region"], stamp["secondary_region"] or ""])
+    plans, skipped = drill_plan(stamp, resolved.resources, facts)
+    with output_set(o["out_dir"]) as stage:
+        for name, body in plans.items():
+            (stage / name).write_text(canonical_json(body), encoding="utf-8")
+        (stage / "README.md").write_text(drill_plan_readme(stamp["name"], plans, skipped), encoding="utf-8")
+    click.echo(f"drill plan: {len(plans)} experiment(s) for stamp {stamp['name']} in {o['out_dir']}")
 
 
 @main.command(epilog=PLAIN_CODES)

@@ -22,6 +22,7 @@ from scanner.catalogue import Control, Policies, load_policies
 from scanner.collect import CollectOptions, collect_snapshot, make_credential
 from scanner.collect.declared import load_declared, stamp_declared
 from scanner.config import Config, load_config
+from scanner.drills import EXPERIMENT_TYPE, observed_drills, with_observed
 from scanner.engine import make_engine
 from scanner.engine.projection import Projection
 from scanner.recovery import Capabilities, analyse, fix_first, load_capabilities, recovery_findings
@@ -48,6 +49,11 @@ class ScanInputs:
     @cached_property
     def capabilities(self) -> Capabilities:
         return load_capabilities(self.policies, self.config)
+
+    @cached_property
+    def experiments(self) -> list[dict[str, Any]]:
+        """The Chaos Studio experiments in the snapshot, found once per scan (scanner/drills.py)."""
+        return [r for r in self.snapshot.resources if str(r.get("type", "")).lower() == EXPERIMENT_TYPE]
 
     @cached_property
     def projection(self) -> Projection:
@@ -138,7 +144,10 @@ def stamp_input(stamp: ResolvedStamp, inputs: ScanInputs, today: date) -> dict[s
         "management_groups": stamp_management_groups(stamp, snapshot),
         "policy_assignments": stamp_policy_assignments(stamp, snapshot),
         "deny_assignments": stamp_deny_assignments(stamp, snapshot),
-        "declared": stamp_declared(snapshot.declared, s.name, s.tier, s.drill_interval, today),
+        "declared": with_observed(
+            stamp_declared(snapshot.declared, s.name, s.tier, s.drill_interval, today),
+            observed_drills(inputs.experiments, snapshot.children, stamp.resources, stamp.primary_region, today),
+        ),
         "regions": inputs.regions.facts(
             [
                 stamp.primary_region,

@@ -757,7 +757,9 @@ def _meets(achieved: Figure, target: int) -> bool | None:
 
 
 def _fresh_drill(declared: dict[str, Any]) -> dict[str, Any] | None:
-    drills = declared.get("drills") or []
+    """The newest drill with measurements that counts: an observed run alone measures nothing, and a
+    record its day's Chaos Studio runs contradict does not count (scanner/drills.py)."""
+    drills = [d for d in declared.get("drills") or [] if d.get("measured") and not d.get("contradicted_by")]
     if not drills:
         return None
     latest = drills[0]

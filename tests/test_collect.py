@@ -333,9 +333,9 @@ def test_collect_command_writes_a_snapshot_that_evaluates_like_the_demo(emulator
         env={"AZURE_ACCESS_TOKEN": "t"},
     )
     assert result.exit_code == 0, result.output
-    assert "100 resources, 0 errors" in result.output
-    assert "drready: resources: page 1, 100 rows" in result.stderr
-    assert "drready: arm: 44/44 child reads" in result.stderr
+    assert "102 resources, 0 errors" in result.output
+    assert "drready: resources: page 1, 102 rows" in result.stderr
+    assert "drready: arm: 46/46 child reads" in result.stderr
     evaluated = run_cli(
         "evaluate",
         "--config",

@@ -21,7 +21,7 @@ def write(tmp_path: Path, data: object) -> Path:
 
 def test_demo_snapshot_loads_and_round_trips(tmp_path: Path) -> None:
     snapshot = load_snapshot(DEMO / "snapshot.json")
-    assert len(snapshot.resources) == 100
+    assert len(snapshot.resources) == 102
     assert snapshot.children and snapshot.authorization
     save_snapshot(snapshot, tmp_path / "copy.json")
     again = load_snapshot(tmp_path / "copy.json")

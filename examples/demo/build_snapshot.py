@@ -19,6 +19,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 FIXTURES = HERE.parents[1].parent / "shared" / "fixtures" / "arm-examples"
 PUBLISHED = HERE.parents[1] / "tests" / "published" / "arm"  # Microsoft's examples drready's tests keep
+CHAOS = HERE.parents[1] / "tests" / "published" / "chaos" / "2025-01-01" / "examples"
 SUB = "5c7e2d4a-93b1-4f06-8a2e-1d9b7c3e6f40"
 TENANT = "8f1b6a2c-0d4e-4b7a-9e35-6c2f1a8d0b97"
 
@@ -1067,7 +1068,64 @@ def registry(name: str, rg: str, location: str, tags: dict[str, str], sku: str) 
 
 
 def estate(fx: Path) -> list[dict[str, Any]]:
-    return [*web_stamp(fx), *data_stamp(fx), *kubernetes_stamps(fx), *genai_stamps(fx)]
+    return [*web_stamp(fx), *data_stamp(fx), *kubernetes_stamps(fx), *genai_stamps(fx), *chaos_experiments()]
+
+
+# Chaos Studio experiments in a resource group of their own (no stamp claims it); each belongs to the
+# stamps whose resources it targets (scanner/drills.py). (name, tags, target, target type, fault, parameters)
+EXPERIMENTS = [
+    (
+        "chaos-storefront-region",
+        {"drready-stamp": "storefront", "drready-scenario": "region-failover"},
+        rid("rg-storefront-cus", "Microsoft.Web/sites", "app-storefront-api-cus"),
+        "Microsoft-AppService",
+        "urn:csci:microsoft:appService:stop/1.0",
+        [],
+    ),
+    (
+        "chaos-orders-cosmos",
+        {},
+        rid("rg-orders-cus", "Microsoft.DocumentDB/databaseAccounts", "cosmos-orders-cus"),
+        "Microsoft-CosmosDB",
+        "urn:csci:microsoft:cosmosDB:failover/1.0",
+        [{"key": "readRegion", "value": "East US 2"}],
+    ),
+]
+# Their runs (GET {experiment}/executions): storefront's drill of 2026-10-14 was run in Chaos Studio;
+# the Cosmos DB failover of orders' declared drill day failed, so that record does not count.
+EXECUTIONS = {
+    "chaos-storefront-region": [("2026-10-14T09:02:11.0000000Z", "success")],
+    "chaos-orders-cosmos": [("2026-03-02T14:30:00.0000000Z", "failed")],
+}
+
+
+def chaos_experiments() -> list[dict[str, Any]]:
+    out = []
+    for name, tags, target, target_type, fault, parameters in EXPERIMENTS:
+        r = resource(CHAOS, "Experiments_Get.json", name, "rg-chaos-cus", "centralus", tags)
+        r["properties"]["selectors"][0]["targets"][0]["id"] = (
+            f"{target}/providers/Microsoft.Chaos/targets/{target_type}"
+        )
+        action = r["properties"]["steps"][0]["branches"][0]["actions"][0]
+        action.update(name=fault, parameters=parameters)
+        out.append(r)
+    return out
+
+
+def chaos_executions() -> dict[str, dict[str, list[dict[str, Any]]]]:
+    template = body(CHAOS, "Experiments_GetExecution.json")
+    out = {}
+    for name, runs in EXECUTIONS.items():
+        experiment = rid("rg-chaos-cus", "Microsoft.Chaos/experiments", name)
+        items = []
+        for i, (started, status) in enumerate(runs):
+            run = copy.deepcopy(template)
+            run["name"] = f"{i:08d}-0000-4000-8000-{name.encode().hex()[:12]}"
+            run["id"] = f"{experiment}/executions/{run['name']}"
+            run["properties"].update(startedAt=started, status=status, stoppedAt=started[:14] + "40:00.0000000Z")
+            items.append(run)
+        out[experiment] = {"executions": items}
+    return out
 
 
 def children(fx: Path) -> dict[str, dict[str, list[dict[str, Any]]]]:
@@ -1178,6 +1236,9 @@ def children(fx: Path) -> dict[str, dict[str, list[dict[str, Any]]]]:
         ),
         properties__dataSourceInfo__resourceLocation=CUS,
         properties__dataSourceInfo__resourceName="aks-orders-cus",
+        # K8S-03: backups are being taken (the published PUT response says NotProtected, as a new instance does)
+        properties__protectionStatus={"status": "ProtectionConfigured"},
+        properties__currentProtectionState="ProtectionConfigured",
     )
     return {
         afd: {
@@ -1493,7 +1554,8 @@ def main() -> None:
         | federated_credentials()
         | private_dns_records()
         | egress_rules()
-        | blob_services(resources),
+        | blob_services(resources)
+        | chaos_executions(),
         "authorization": authorization(fixtures),
         "resource_groups": resource_groups(resources),
         "subscriptions": [subscription()],

@@ -5,7 +5,11 @@
 #   a static page) for when every model route is down, and each declared mode was exercised by a
 #   degraded-mode drill within the stamp's drill interval: a mode never drilled is a fallback nobody
 #   knows works. A drill names the mode it exercised; a drill naming none counts only when one mode is
-#   declared. Both are declared evidence, not observed.
+#   declared. Drills are declared records or observed runs of Azure Chaos Studio experiments that target
+#   the stamp and carry the tags drready-scenario degraded-mode and drready-mode (Chaos Studio has no
+#   fault for Azure OpenAI or API Management, so the tags say which mode a run exercised). Observed
+#   outranks declared: a declared drill on a day whose runs of that mode failed or were cancelled does
+#   not count, and experiments whose runs could not be read make a pass unknown.
 # related_resources:
 #   - ref: https://learn.microsoft.com/azure/ai-services/openai/how-to/business-continuity-disaster-recovery
 #     description: Business continuity and disaster recovery for Azure OpenAI
@@ -25,8 +29,14 @@ _modes := array.concat(
 	[m | m := object.get(lib.declared("model_gateway"), "degraded_mode", null); is_object(m)],
 )
 
-# Degraded-mode drills newest first, with their age in days (computed in Python).
-_drills := lib.list_or_empty(object.get(input, ["declared", "degraded_mode_drills"], []))
+# Degraded-mode drills newest first, with their age in days (computed in Python),
+# declared and observed (scanner/drills.py); a declared drill whose day's Chaos Studio runs failed does
+# not count (observed outranks declared).
+_all_drills := lib.list_or_empty(object.get(input, ["declared", "degraded_mode_drills"], []))
+
+_drills := [d | some d in _all_drills; not is_string(object.get(d, "contradicted_by", null))]
+
+_unread := lib.list_or_empty(object.get(input, ["declared", "experiments_unread"], []))
 
 _interval := object.get(input, ["declared", "drill_interval_days"], null)
 
@@ -57,6 +67,12 @@ _mode_gap(m) := "a degraded mode without a name (mode)" if {
 _stale(age) := sprintf(" was last drilled %d days ago, beyond the %v-day drill interval", [age, _interval])
 
 _gaps := array.concat([g | some m in _modes; g := _mode_gap(m)], _unnamed_note)
+
+# Shown beside the gaps: why a record the team made did not count.
+_contradicted_note := [concat("", ["the drill recorded on ", d.date, " is not counted: ", d.contradicted_by]) |
+	some d in _all_drills
+	is_string(object.get(d, "contradicted_by", null))
+]
 
 # With several modes declared, a drill that names none shows nothing about any of them: say so.
 _unnamed_note := [sprintf("%d degraded-mode drill(s) name no mode and were not counted (add mode: to them)", [n]) |
@@ -96,15 +112,28 @@ results := [lib.declared_result(
 	_evidence,
 )] if {
 	count(_modes) == 0
-} else := [lib.declared_result(
+} else := _drilled_results
+
+_drilled_results := [lib.declared_result(
 	"fail",
 	concat("", [
-		"Degraded mode(s) not exercised within the drill interval: ", concat("; ", _gaps),
+		"Degraded mode(s) not exercised within the drill interval: ",
+		concat("; ", array.concat(_gaps, _contradicted_note)),
 		": record a drill with scenario degraded-mode and the mode it exercised",
 	]),
 	_evidence,
 )] if {
 	count(_gaps) > 0
+} else := [lib.stamp_result(
+	"unknown",
+	concat("", [
+		"Every declared degraded mode was exercised within the drill interval, but the runs of Chaos Studio ",
+		"experiment(s) ", concat(", ", _unread), " that target the stamp could not be read: ",
+		"a run may contradict a record",
+	]),
+	_evidence,
+)] if {
+	count(_unread) > 0
 } else := [lib.declared_result(
 	"pass",
 	concat("", ["Every declared degraded mode was exercised within the drill interval: ", concat(", ", _drilled)]),
