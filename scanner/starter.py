@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from scanner.config import Config, ConfigModel, Regions, Scope, Selector, Stamp, Targets
+from scanner.drills import EXPERIMENT_TYPE
 from scanner.regions import RegionTable, norm_region
 from scanner.stamps import resource_group
 
@@ -43,7 +44,9 @@ class Proposal:
 
 
 def propose(resources: list[dict[str, Any]], regions: RegionTable) -> list[Proposal]:
-    """Stamps for the resources: by workload tag where they have one, by resource-group name for the rest."""
+    """Stamps for the resources: by workload tag where they have one, by resource-group name for the rest.
+    Chaos Studio experiments are no workload: they belong to the stamps they target (scanner/drills.py)."""
+    resources = [r for r in resources if str(r.get("type", "")).lower() != EXPERIMENT_TYPE]
     key = _workload_tag(resources)
     proposals: dict[str, Proposal] = {}
     rest = []

@@ -101,7 +101,8 @@ def test_kubernetes_graph_orders_airflow_after_its_database_dags_and_cluster() -
     assert mechanisms["cosmos-orders-cus"] == "cosmos_single_region"
     assert mechanisms["cosmos-catalog-cus"] == "cosmos_failover"
     assert mechanisms["psql-orders-cus"] == "pg_geo_restore" and mechanisms["mysql-payments-cus"] == "mysql_geo_restore"
-    assert rec["drill"]["stale"] is True and rec["achieved"]["source"] == "estimate"
+    # orders' only drill record is contradicted by its day's failed Chaos Studio run: no drill counts
+    assert rec["drill"] is None and rec["achieved"]["source"] == "estimate"
 
 
 def test_genai_graph_routes_model_calls() -> None:
