@@ -56,9 +56,11 @@ regorus: $(BIN)/drready
 	bash scripts/build-regorus.sh $(BIN)
 
 # `make` re-evaluates OPA and REGAL in each recipe, so the tools installed just before are used.
+# The tests run in parallel, one worker per core (pytest-xdist); PYTEST_WORKERS=0 runs them in one process.
+PYTEST_WORKERS ?= auto
 test: tools
 	$(MAKE) lint rego-test rego-lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS)
 
 # The long fuzz run: FUZZ_EXAMPLES mutated inputs per family (make test runs 25). Figures in README.
 FUZZ_EXAMPLES ?= 2000
