@@ -294,6 +294,7 @@ def drill() -> None:
 
 @drill.command("plan", epilog=PLAIN_CODES)
 @click.option("--stamp", "stamp_name", required=True, help="The stamp to plan drills for.")
+@click.option("--location", help="Region the experiments are created in (default: the stamp's primary region).")
 @options(
     CONFIG, SOURCE, folder_option("--out", "out_dir", "Folder for the experiment files.", default=Path("out/drills"))
 )
@@ -312,7 +313,7 @@ def drill_plan_command(**o: Any) -> None:
         names = ", ".join(s["name"] for s in result["stamps"])
         raise click.BadParameter(f"no stamp named '{o['stamp_name']}' (stamps: {names})", param_hint="--stamp")
     facts = inputs.regions.facts([stamp["primary_region"], stamp["secondary_region"] or ""])
-    plans, skipped = drill_plan(stamp, resolved.resources, facts)
+    plans, skipped = drill_plan(stamp, resolved.resources, facts, o["location"])
     with output_set(o["out_dir"]) as stage:
         for name, body in plans.items():
             (stage / name).write_text(canonical_json(body), encoding="utf-8")

@@ -22,7 +22,7 @@ from scanner.catalogue import Control, Policies, load_policies
 from scanner.collect import CollectOptions, collect_snapshot, make_credential
 from scanner.collect.declared import load_declared, stamp_declared
 from scanner.config import Config, load_config
-from scanner.drills import EXPERIMENT_TYPE, observed_drills, with_observed
+from scanner.drills import EXPERIMENT_TYPE, observed_drills, unreadable, with_observed
 from scanner.engine import make_engine
 from scanner.engine.projection import Projection
 from scanner.recovery import Capabilities, analyse, fix_first, load_capabilities, recovery_findings
@@ -54,6 +54,11 @@ class ScanInputs:
     def experiments(self) -> list[dict[str, Any]]:
         """The Chaos Studio experiments in the snapshot, found once per scan (scanner/drills.py)."""
         return [r for r in self.snapshot.resources if str(r.get("type", "")).lower() == EXPERIMENT_TYPE]
+
+    @cached_property
+    def children_by_id(self) -> dict[str, Any]:
+        """The snapshot's child reads by lower-case parent id."""
+        return {k.lower(): v for k, v in self.snapshot.children.items()}
 
     @cached_property
     def projection(self) -> Projection:
@@ -146,7 +151,7 @@ def stamp_input(stamp: ResolvedStamp, inputs: ScanInputs, today: date) -> dict[s
         "deny_assignments": stamp_deny_assignments(stamp, snapshot),
         "declared": with_observed(
             stamp_declared(snapshot.declared, s.name, s.tier, s.drill_interval, today),
-            observed_drills(inputs.experiments, snapshot.children, stamp.resources, stamp.primary_region, today),
+            stamp_observed(stamp, inputs, today),
         ),
         "regions": inputs.regions.facts(
             [
@@ -156,6 +161,15 @@ def stamp_input(stamp: ResolvedStamp, inputs: ScanInputs, today: date) -> dict[s
             ]
         ),
     }
+
+
+def stamp_observed(stamp: ResolvedStamp, inputs: ScanInputs, today: date) -> dict[str, Any]:
+    """The Chaos Studio runs that rehearse the stamp (scanner/drills.py); all unknown when the
+    experiments themselves could not be read."""
+    if _read_failed(inputs.snapshot, "resources"):
+        return unreadable("the experiments (the Resource Graph read of resources failed)")
+    where = {"name": stamp.name, "primary_region": stamp.primary_region}
+    return observed_drills(inputs.experiments, inputs.children_by_id, where, stamp.resources, today)
 
 
 def engine_input(doc: dict[str, Any], projection: Projection) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import copy
 import json
 import sys
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -1120,7 +1121,7 @@ def chaos_executions() -> dict[str, dict[str, list[dict[str, Any]]]]:
         items = []
         for i, (started, status) in enumerate(runs):
             run = copy.deepcopy(template)
-            run["name"] = f"{i:08d}-0000-4000-8000-{name.encode().hex()[:12]}"
+            run["name"] = str(uuid.uuid5(uuid.NAMESPACE_URL, f"{experiment}/executions/{i}"))
             run["id"] = f"{experiment}/executions/{run['name']}"
             run["properties"].update(startedAt=started, status=status, stoppedAt=started[:14] + "40:00.0000000Z")
             items.append(run)

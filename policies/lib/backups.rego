@@ -16,11 +16,22 @@ instances_collected if {
 	}
 }
 
+# The vaults with a backup instance of r, each once.
 protecting(r) := [v |
 	some v in vaults
-	some bi in lib.children(v, "backupInstances")
-	lower(object.get(bi, ["properties", "dataSourceInfo", "resourceID"], "")) == lower(r.id)
+	_protects(v, r)
 ]
+
+_protects(v, r) if {
+	some bi in lib.children(v, "backupInstances")
+	_instance_of(bi, r)
+}
+
+_instance_of(bi, r) if {
+	id := object.get(bi, ["properties", "dataSourceInfo", "resourceID"], null)
+	is_string(id)
+	lower(id) == lower(r.id)
+}
 
 cross_region_restore(v) := object.get(v, ["properties", "featureSettings", "crossRegionRestoreSettings", "state"], null)
 
@@ -45,18 +56,28 @@ vault_evidence(r) := [{
 	some v in protecting(r)
 ]
 
-# The protection states of vault v's backup instances of resource r: protectionStatus.status, else
-# currentProtectionState (both ARM's), null when the instance reports neither.
+# The protection state of each of vault v's backup instances of resource r: the worst of what ARM
+# reports (properties.protectionStatus.status and currentProtectionState), so ProtectionConfigured
+# beside ProtectionError is ProtectionError; null when the instance reports neither.
 instance_states(v, r) := [s |
 	some bi in lib.children(v, "backupInstances")
-	lower(object.get(bi, ["properties", "dataSourceInfo", "resourceID"], "")) == lower(r.id)
+	_instance_of(bi, r)
 	s := _state(bi)
 ]
 
-_state(bi) := s if {
-	s := object.get(bi, ["properties", "protectionStatus", "status"], null)
+_reported(bi) := [s |
+	some path in [["properties", "protectionStatus", "status"], ["properties", "currentProtectionState"]]
+	s := object.get(bi, path, null)
 	is_string(s)
-} else := object.get(bi, ["properties", "currentProtectionState"], null)
+]
+
+_unhealthy(bi) := [s | some s in _reported(bi); s != healthy_state]
+
+_state(bi) := _unhealthy(bi)[0] if {
+	count(_unhealthy(bi)) > 0
+} else := healthy_state if {
+	count(_reported(bi)) > 0
+} else := null
 
 # Backups are being taken: the only healthy state.
 healthy_state := "ProtectionConfigured"

@@ -4,15 +4,15 @@
 #   The stamp was failed over within its drill interval (by default 90 days for mission-critical
 #   stamps, 180 otherwise) and the measured RTO and RPO met the targets. Evidence is of two kinds:
 #   declared drill records (a file named in drready.yaml) and observed runs of Azure Chaos Studio
-#   experiments that target the stamp's resources (ARM, GET {experiment}/executions; an experiment
-#   rehearses a region failover when tagged drready-scenario region-failover, as drready drill plan
-#   writes them, or when it injects an outage fault such as Cosmos DB failover or App Service stop
-#   into a primary-region resource of the stamp). Observed outranks declared: a declared drill on a
-#   day whose experiment runs failed or were cancelled is not counted, and when it is the newest
-#   record the control fails. Chaos Studio measures no RTO or RPO, so a fresh observed drill with no
-#   declared measurement of that day is unknown, not a pass; experiments whose runs could not be read
-#   make a pass unknown. Differs from Azure Proactive Resiliency Library and PSRule, which do not
-#   judge drills at all.
+#   experiments (ARM, GET {experiment}/executions). An experiment rehearses the stamp's region failover
+#   when tagged drready-stamp and drready-scenario region-failover (as drready drill plan writes them)
+#   with at least one fault, or, untagged, when an action injects Cosmos DB failover, App Service stop,
+#   or a VM or scale-set shutdown through a selector that targets a primary-region resource of the
+#   stamp. Observed outranks declared: a declared drill whose runs (within a day of it) failed or were
+#   cancelled does not count, a rehearsal whose runs all failed is a failed drill, and when the newest
+#   drill does not count the control fails. Chaos Studio measures no RTO or RPO, so a fresh observed
+#   drill with no declared measurement of that day is unknown, not a pass; experiments whose runs could
+#   not be read make a pass unknown. Azure Proactive Resiliency Library and PSRule do not judge drills.
 # related_resources:
 #   - ref: https://learn.microsoft.com/azure/reliability/concept-business-continuity-high-availability-disaster-recovery
 #     description: Business continuity, high availability and disaster recovery (test your plans)
@@ -58,9 +58,14 @@ default _latest_or_null := null
 
 _latest_or_null := _drills[0] if count(_drills) > 0
 
+default _judged_or_null := null
+
+_judged_or_null := _judged[0] if count(_judged) > 0
+
 _evidence := {
 	"drills": count(_drills),
 	"latest": _latest_or_null,
+	"judged": _judged_or_null,
 	"drill_interval_days": _interval,
 	"experiments_unread": _unread,
 }
@@ -68,8 +73,8 @@ _evidence := {
 default _newest_contradicted := []
 
 _newest_contradicted := [concat("", [
-	"the drill recorded on ", _drills[0].date,
-	" is not counted: ", _drills[0].contradicted_by,
+	"the drill of ", _drills[0].date,
+	" does not count: ", _drills[0].contradicted_by,
 ])] if {
 	_contradicted(_drills[0])
 }
@@ -125,13 +130,8 @@ results := [lib.declared_result(
 	]),
 	_evidence,
 )] if {
-	count(_counted) == 0
 	count(_drills) == 0
-} else := [lib.stamp_result(
-	"fail",
-	concat("", [sprintf("Stamp %s: ", [input.stamp.name]), concat("; ", _problems), _none_counted]),
-	_evidence,
-)] if {
+} else := [_fail_result] if {
 	count(_problems) > 0
 } else := [lib.stamp_result(
 	"unknown",
@@ -161,3 +161,10 @@ results := [lib.declared_result(
 default _none_counted := ""
 
 _none_counted := ": no drill that counts is recorded" if count(_counted) == 0
+
+_fail_message := concat("", [sprintf("Stamp %s: ", [input.stamp.name]), concat("; ", _problems), _none_counted])
+
+# On declared figures alone it is declared evidence; a Chaos Studio run that failed is observed.
+_fail_result := lib.declared_result("fail", _fail_message, _evidence) if {
+	count(_newest_contradicted) == 0
+} else := lib.stamp_result("fail", _fail_message, _evidence)
