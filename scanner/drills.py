@@ -25,9 +25,10 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
+from scanner.durations import utc_moment
 from scanner.regions import norm_region
 
 EXPERIMENT_TYPE = "microsoft.chaos/experiments"
@@ -167,15 +168,9 @@ def _runs(
 
 
 def _day(execution: Any) -> date | None:
-    """The UTC day a run started (ARM's startedAt, ISO 8601), or None when it has none drready can read."""
-    started = _props(execution).get("startedAt")
-    if not isinstance(started, str):
-        return None
-    try:
-        moment = datetime.fromisoformat(started)
-    except ValueError:
-        return None
-    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC).date()
+    """The UTC day a run started (ARM's startedAt), or None when it has none drready can read."""
+    moment = utc_moment(_props(execution).get("startedAt"))
+    return moment.date() if moment else None
 
 
 def merged(records: list[dict[str, Any]], runs: list[dict[str, Any]], scenario: str) -> list[dict[str, Any]]:

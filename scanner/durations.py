@@ -1,4 +1,4 @@
-"""Durations: one grammar for drready.yaml, declared files and reports.
+"""Durations: one grammar for drready.yaml, declared files and reports; and ARM's points in time.
 
 A duration is one or more <number><unit> parts, largest unit first: 2d, 4h, 1h30m, 90s, 500ms, 1.5s.
 A bare number means minutes in drready.yaml (targets, intervals) and seconds in gateway configs
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from pydantic import BeforeValidator
@@ -69,3 +70,15 @@ def format_minutes(minutes: Any) -> str:
         return "unknown"
     hours, mins = divmod(int(minutes), 60)
     return (f"{hours}h" if hours else "") + (f"{mins}m" if mins or not hours else "")
+
+
+def utc_moment(text: Any) -> datetime | None:
+    """An ISO 8601 time as ARM writes it (startedAt, recoveryPointTime: Z or an offset, up to seven
+    fraction digits) as an aware UTC datetime; a time without offset is UTC. None when unreadable."""
+    if not isinstance(text, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)

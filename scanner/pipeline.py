@@ -23,6 +23,7 @@ from scanner.collect import CollectOptions, collect_snapshot, make_credential
 from scanner.collect.declared import load_declared, stamp_declared
 from scanner.config import Config, load_config
 from scanner.drills import EXPERIMENT_TYPE, observed_drills, unreadable, with_observed
+from scanner.durations import utc_moment
 from scanner.engine import make_engine
 from scanner.engine.projection import Projection
 from scanner.recovery import Capabilities, analyse, fix_first, load_capabilities, recovery_findings
@@ -149,6 +150,7 @@ def stamp_input(stamp: ResolvedStamp, inputs: ScanInputs, today: date) -> dict[s
         "management_groups": stamp_management_groups(stamp, snapshot),
         "policy_assignments": stamp_policy_assignments(stamp, snapshot),
         "deny_assignments": stamp_deny_assignments(stamp, snapshot),
+        "recovery_point_ages": recovery_point_ages(stamp, inputs),
         "declared": with_observed(
             stamp_declared(snapshot.declared, s.name, s.tier, s.drill_interval, today),
             stamp_observed(stamp, inputs, today),
@@ -161,6 +163,43 @@ def stamp_input(stamp: ResolvedStamp, inputs: ScanInputs, today: date) -> dict[s
             ]
         ),
     }
+
+
+def recovery_point_ages(stamp: ResolvedStamp, inputs: ScanInputs) -> dict[str, int | None] | None:
+    """Minutes from each backup instance's newest completed recovery point to the snapshot's collection
+    (rego-cpp cannot parse dates), by lower-case instance id, for the stamp's Backup vaults whose
+    recovery points were read; null for an instance with none. None when the snapshot has no collection
+    time. A recovery point belongs to the instance its id is under ({instance id}/recoveryPoints/...)."""
+    collected = utc_moment(inputs.snapshot.collected_at)
+    if collected is None:
+        return None
+    ages: dict[str, int | None] = {}
+    for vault in stamp.resources:
+        if str(vault.get("type", "")).lower() != "microsoft.dataprotection/backupvaults":
+            continue
+        kinds = inputs.children_by_id.get(str(vault["id"]).lower()) or {}
+        points = kinds.get("recoveryPoints")
+        if not isinstance(points, list):
+            continue
+        for instance in kinds.get("backupInstances") or []:
+            bi = str(_id_of(instance) or "").lower()
+            if not bi:
+                continue
+            times = [utc_moment(_completed_at(p)) for p in points if str(_id_of(p)).lower().startswith(f"{bi}/")]
+            newest = max((t for t in times if t), default=None)
+            ages[bi] = None if newest is None else max(0, int((collected - newest).total_seconds() // 60))
+    return ages
+
+
+def _id_of(item: Any) -> Any:
+    return item.get("id") if isinstance(item, dict) else None
+
+
+def _completed_at(point: Any) -> Any:
+    props = point.get("properties") if isinstance(point, dict) else None
+    if isinstance(props, dict) and props.get("recoveryPointState") == "Completed":
+        return props.get("recoveryPointTime")
+    return None
 
 
 def stamp_observed(stamp: ResolvedStamp, inputs: ScanInputs, today: date) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from scanner.collect import CollectOptions, StaticToken, collect_snapshot
 from scanner.collect.guard import ReadOnlyPolicy, WriteRefused, allowed
 from scanner.config import load_config
 from scanner.pipeline import evaluate, load_inputs, stamp_input
-from scanner.snapshot import parse_snapshot
+from scanner.snapshot import Snapshot, parse_snapshot
 from scanner.stamps import resolve_stamps
 
 from .conftest import DEMO, POLICIES, run_cli
@@ -37,6 +37,13 @@ def emulator(tmp_path: Path) -> Iterator[Emulator]:
 def collect(emu: Emulator, config: Path = DEMO / "drready.yaml", **options: Any):
     opts = CollectOptions(endpoint=emu.endpoint, verify=str(emu.cert), retries=options.pop("retries", 2), **options)
     return collect_snapshot(load_config(config), load_policies(POLICIES).collection, StaticToken("emulator"), opts)
+
+
+def as_of_the_demo(snapshot: Snapshot) -> Snapshot:
+    """The snapshot as if collected when the demo's was: the emulator serves the demo's recovery points,
+    whose age DR-K8S-03 counts from the collection time."""
+    snapshot.collected_at = DEMO_SNAPSHOT["collected_at"]
+    return snapshot
 
 
 def scoped_config(tmp_path: Path, subscriptions: list[str]) -> Path:
@@ -63,9 +70,22 @@ def test_collected_snapshot_scores_exactly_like_the_same_resources_from_a_file(e
     assert len(snapshot.resources) == len(DEMO_SNAPSHOT["resources"])
     assert {k.lower() for k in DEMO_SNAPSHOT["children"]} <= {k.lower() for k in snapshot.children}
     assert len(snapshot.authorization) == len(DEMO_SNAPSHOT["authorization"])
-    live = evaluate(load_inputs(DEMO / "drready.yaml", snapshot, POLICIES))
+    live = evaluate(load_inputs(DEMO / "drready.yaml", as_of_the_demo(snapshot), POLICIES))
     from_file = evaluate(load_inputs(DEMO / "drready.yaml", DEMO / "snapshot.json", POLICIES))
     assert comparable(live) == comparable(from_file)
+
+
+def test_recovery_points_age_from_the_collection_time(emulator: Emulator) -> None:
+    snapshot = collect(emulator)
+    cluster = next(r["id"] for r in DEMO_SNAPSHOT["resources"] if r["name"] == "aks-orders-cus")
+    vault = next(r["id"] for r in DEMO_SNAPSHOT["resources"] if r["name"] == "bv-orders-cus")
+    assert [p["properties"]["recoveryPointTime"] for p in snapshot.children[vault]["recoveryPoints"]] == [
+        "2026-11-20T01:52:00Z"
+    ]
+    snapshot.collected_at = "2026-11-20T06:00:00Z"  # four hours later: beyond orders' 15-minute RPO
+    result = evaluate(load_inputs(DEMO / "drready.yaml", snapshot, POLICIES))
+    [finding] = [f for f in result["findings"] if f["control"] == "DR-K8S-03" and f["resource"] == cluster]
+    assert finding["status"] == "fail" and "248 min old at collection" in finding["message"]
 
 
 def test_resource_groups_subscriptions_and_policy_assignments_are_collected(emulator: Emulator) -> None:
@@ -146,7 +166,7 @@ def test_a_refused_deny_assignment_read_makes_dr_pol_03_unknown_and_nothing_else
         ("arm:denyAssignments", f"/subscriptions/{SUB}", "HTTP 403")
     ]
     assert snapshot.deny_assignments == {}
-    result = evaluate(load_inputs(DEMO / "drready.yaml", snapshot, POLICIES))
+    result = evaluate(load_inputs(DEMO / "drready.yaml", as_of_the_demo(snapshot), POLICIES))
     expected = evaluate(load_inputs(DEMO / "drready.yaml", DEMO / "snapshot.json", POLICIES))
     before = {(f["control"], f["stamp"], f["resource"], f["status"]) for f in expected["findings"]}
     changed = {

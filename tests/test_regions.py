@@ -170,6 +170,7 @@ def test_stamps_outside_the_us_get_no_unknown_for_want_of_region_data(tmp_path: 
     groups = [g | {"location": places.get(g["name"].lower(), g["location"])} for g in demo.resource_groups or []]
     snapshot = Snapshot(
         resources=moved,
+        collected_at=demo.collected_at,  # recovery point ages count from it
         children=demo.children,
         authorization=demo.authorization,
         resource_groups=groups,

@@ -1271,7 +1271,7 @@ def children(fx: Path) -> dict[str, dict[str, list[dict[str, Any]]]]:
             shir("rg-lakehouse-cus", "adf-lakehouse-ingest-cus", ["Online"]),
             factory_content("rg-lakehouse-cus", "adf-lakehouse-ingest-cus"),
         ),
-        vault: {"backupInstances": [instance]},
+        vault: {"backupInstances": [instance], "recoveryPoints": [recovery_point(instance, "2026-11-20T01:52:00Z")]},
         rid("rg-orders-cus", "Microsoft.ContainerRegistry/registries", "acrnworders"): {
             "replications": [
                 {
@@ -1307,6 +1307,14 @@ def children(fx: Path) -> dict[str, dict[str, list[dict[str, Any]]]]:
             ]
         },
     }
+
+
+def recovery_point(instance: dict[str, Any], time: str) -> dict[str, Any]:
+    """Microsoft's published recovery point, under the instance (K8S-03: 8 minutes before collection)."""
+    point = copy.deepcopy(body(PUBLISHED, "dataprotection/ListRecoveryPoints.json")["value"][1])
+    point["id"] = f"{instance['id']}/recoveryPoints/{point['name']}"
+    point["properties"]["recoveryPointTime"] = time
+    return point
 
 
 def authorization(fx: Path) -> list[dict[str, Any]]:

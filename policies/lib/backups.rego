@@ -24,10 +24,10 @@ protecting(r) := [v |
 
 _protects(v, r) if {
 	some bi in lib.children(v, "backupInstances")
-	_instance_of(bi, r)
+	instance_of(bi, r)
 }
 
-_instance_of(bi, r) if {
+instance_of(bi, r) if {
 	id := object.get(bi, ["properties", "dataSourceInfo", "resourceID"], null)
 	is_string(id)
 	lower(id) == lower(r.id)
@@ -61,8 +61,8 @@ vault_evidence(r) := [{
 # beside ProtectionError is ProtectionError; null when the instance reports neither.
 instance_states(v, r) := [s |
 	some bi in lib.children(v, "backupInstances")
-	_instance_of(bi, r)
-	s := _state(bi)
+	instance_of(bi, r)
+	s := state(bi)
 ]
 
 _reported(bi) := [s |
@@ -73,7 +73,7 @@ _reported(bi) := [s |
 
 _unhealthy(bi) := [s | some s in _reported(bi); s != healthy_state]
 
-_state(bi) := _unhealthy(bi)[0] if {
+state(bi) := _unhealthy(bi)[0] if {
 	count(_unhealthy(bi)) > 0
 } else := healthy_state if {
 	count(_reported(bi)) > 0

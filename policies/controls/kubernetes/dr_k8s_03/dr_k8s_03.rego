@@ -9,7 +9,11 @@
 #   currentProtectionState) ProtectionConfigured. Any other settled state (NotProtected, ProtectionError,
 #   ProtectionStopped, ConfiguringProtectionFailed, a suspended schedule, soft deleted) fails, because no
 #   new recovery points are taken; ConfiguringProtection, UpdatingProtection or no state is unknown.
-#   The age of the newest recovery point is not judged: it needs a recoveryPoints read per instance.
+#   And a healthy instance must have a recent recovery point: the newest Completed one (ARM,
+#   {instance}/recoveryPoints, recoveryPointTime) no older at collection than the stamp's RPO target.
+#   Azure Backup for AKS schedules backups every 4 hours at most often, so a stamp whose RPO is shorter
+#   fails here unless a backup has just run: its cluster state cannot be restored within the RPO. No
+#   completed recovery point fails; recovery points not read, or no collection time, is unknown.
 # related_resources:
 #   - ref: https://learn.microsoft.com/azure/backup/azure-kubernetes-service-cluster-backup
 #     description: Back up AKS with Azure Backup
@@ -27,7 +31,15 @@
 #   mechanism: aks_backup_restore
 #   reads: [microsoft.dataprotection/backupvaults]
 #   collect:
-#     - {type: microsoft.dataprotection/backupvaults, kind: backupInstances, path: backupInstances, api: "2025-07-01"}
+#     - type: microsoft.dataprotection/backupvaults
+#       kind: backupInstances
+#       path: backupInstances
+#       api: "2025-07-01"
+#       each:
+#         type: microsoft.dataprotection/backupvaults/backupinstances
+#         kind: recoveryPoints
+#         path: recoveryPoints
+#         api: "2025-07-01"
 #   recovery: {step: data, label: Restore cluster state, phase: data, per_resource: true}
 package drready.controls.kubernetes.dr_k8s_03
 
@@ -82,14 +94,7 @@ _geo_vaults(r) := [v | some v in backups.protecting(r); backups.cross_region(v)]
 
 _states(r) := [s | some v in _geo_vaults(r); some s in backups.instance_states(v, r)]
 
-_health_result(r) := lib.result(
-	r, "pass",
-	concat("", [
-		"AKS cluster ", lib.name_of(r), " is backed up to a GeoRedundant vault with Cross Region Restore (",
-		concat(", ", _geo_names(r)), "), protection ", backups.healthy_state,
-	]),
-	_evidence(r),
-) if {
+_health_result(r) := _freshness_result(r) if {
 	backups.healthy_state in _states(r)
 } else := lib.result(
 	r, "unknown",
@@ -106,6 +111,68 @@ _health_result(r) := lib.result(
 	concat("", [
 		"AKS cluster ", lib.name_of(r), " is backed up to a geo-redundant vault, but its backup instance is ",
 		concat(", ", _state_names(r)), ": no new recovery points are being taken; fix or re-protect it",
+	]),
+	_evidence(r),
+)
+
+# Minutes since the newest completed recovery point of each healthy instance of r (Python, from
+# recoveryPointTime and the collection time); null for an instance with none.
+default _ages := {}
+
+_ages := a if {
+	a := object.get(input, "recovery_point_ages", null)
+	is_object(a)
+}
+
+_ages_known if is_object(object.get(input, "recovery_point_ages", null))
+
+_healthy_instances(r) := [bi |
+	some v in _geo_vaults(r)
+	some bi in lib.children(v, "backupInstances")
+	backups.instance_of(bi, r)
+	backups.state(bi) == backups.healthy_state
+]
+
+_point_ages(r) := [a | some bi in _healthy_instances(r); a := object.get(_ages, lower(bi.id), null); is_number(a)]
+
+_points_read(r) if {
+	_ages_known
+	every bi in _healthy_instances(r) {
+		object.get(_ages, lower(bi.id), "unread") != "unread"
+	}
+}
+
+_rpo := input.stamp.targets.rpo_minutes
+
+_freshness_result(r) := lib.unknown(
+	r,
+	sprintf("AKS cluster %s: the backup instance's recovery points were not read", [lib.name_of(r)]),
+) if {
+	not _points_read(r)
+} else := lib.result(
+	r, "fail",
+	concat("", [
+		"AKS cluster ", lib.name_of(r), " is backed up (protection ProtectionConfigured) but has no completed ",
+		"recovery point: nothing could be restored yet",
+	]),
+	_evidence(r),
+) if {
+	count(_point_ages(r)) == 0
+} else := lib.result(
+	r, "fail",
+	sprintf(
+		"AKS cluster %s: its newest recovery point was %d min old at collection, beyond the %d min RPO target",
+		[lib.name_of(r), min(_point_ages(r)), _rpo],
+	),
+	_evidence(r),
+) if {
+	min(_point_ages(r)) > _rpo
+} else := lib.result(
+	r, "pass",
+	concat("", [
+		"AKS cluster ", lib.name_of(r), " is backed up to a GeoRedundant vault with Cross Region Restore (",
+		concat(", ", _geo_names(r)), "), protection ", backups.healthy_state,
+		sprintf(", newest recovery point %d min old (RPO %d min)", [min(_point_ages(r)), _rpo]),
 	]),
 	_evidence(r),
 )
