@@ -11,8 +11,8 @@
 #   new recovery points are taken; ConfiguringProtection, UpdatingProtection or no state is unknown.
 #   And a healthy instance must have a recent recovery point: the newest Completed one (ARM,
 #   {instance}/recoveryPoints, recoveryPointTime) no older at collection than the stamp's RPO target.
-#   Azure Backup for AKS schedules backups every 4 hours at most often, so a stamp whose RPO is shorter
-#   fails here unless a backup has just run: its cluster state cannot be restored within the RPO. No
+#   A backup schedule hours apart cannot meet an RPO of minutes, so such a stamp fails here unless a
+#   backup has just run, which is true: its cluster state cannot be restored within the RPO. No
 #   completed recovery point fails; recovery points not read, or no collection time, is unknown.
 # related_resources:
 #   - ref: https://learn.microsoft.com/azure/backup/azure-kubernetes-service-cluster-backup
