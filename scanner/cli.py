@@ -41,7 +41,7 @@ from scanner.outputs import output_set
 from scanner.pipeline import ScanInputs, collect, demo_paths, evaluate, load_inputs, policies_from
 from scanner.plans import read_terraform, read_whatif
 from scanner.probes import probe_targets
-from scanner.regions import RegionTable
+from scanner.regions import RegionTable, norm_region
 from scanner.render import (
     FILE_NAMES,
     parse_formats,
@@ -313,7 +313,10 @@ def drill_plan_command(**o: Any) -> None:
         names = ", ".join(s["name"] for s in result["stamps"])
         raise click.BadParameter(f"no stamp named '{o['stamp_name']}' (stamps: {names})", param_hint="--stamp")
     facts = inputs.regions.facts([stamp["primary_region"], stamp["secondary_region"] or ""])
-    plans, skipped = drill_plan(stamp, resolved.resources, facts, o["location"])
+    location = norm_region(o["location"]) if o["location"] else None
+    if location is not None and location not in inputs.regions.regions:
+        raise click.BadParameter(f"'{o['location']}' is no Azure region drready knows", param_hint="--location")
+    plans, skipped = drill_plan(stamp, resolved.resources, facts, location)
     with output_set(o["out_dir"]) as stage:
         for name, body in plans.items():
             (stage / name).write_text(canonical_json(body), encoding="utf-8")

@@ -415,3 +415,13 @@ def test_a_key_vault_alone_is_no_failover_experiment() -> None:
     }
     plans, [line] = plan_for([vault])
     assert plans == {} and "alone it rehearses no failover" in line
+
+
+def test_drill_plan_location_is_a_known_region_in_any_spelling(tmp_path: Path) -> None:
+    out = tmp_path / "drills"
+    result = run_cli("drill", "plan", "--demo", "--stamp", "orders", "--location", "West US 2", "--out", str(out), "-q")
+    assert result.exit_code == 0, result.output
+    assert json.loads((out / "orders-region-failover.json").read_text())["location"] == "westus2"
+    bad = run_cli("drill", "plan", "--demo", "--stamp", "orders", "--location", "mars-1", "--out", str(tmp_path / "x"))
+    assert bad.exit_code == 2 and "'mars-1' is no Azure region drready knows" in bad.output
+    assert not (tmp_path / "x").exists()
