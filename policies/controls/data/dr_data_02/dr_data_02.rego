@@ -5,7 +5,10 @@
 #   from source control (its own Git repoConfiguration, a Git-connected factory of the same stamp that
 #   publishes to it, or a CI/CD source declared with the drready-source tag), and its counterpart in the
 #   secondary region has every pipeline, trigger, linked service and integration runtime the primary
-#   has (by name, read from ARM). Microsoft recommends Git on the development factory only, with
+#   has (by name, read from ARM), with the secondary's triggers not Started (properties.runtimeState):
+#   a passive factory whose schedule triggers run would repeat every primary run against the same
+#   stores, so the triggers wait, stopped, until failover; a trigger whose state ARM does not report
+#   makes parity unknown. Microsoft recommends Git on the development factory only, with
 #   production deployed by CI/CD, so a production factory without repoConfiguration is not by itself
 #   a gap. Microsoft-managed failover of Data Factory is best-effort, after a significant delay, and may
 #   lose factory metadata.
@@ -128,13 +131,47 @@ _parity(r, s) := lib.unknown(
 	object.union(_evidence(r), {"secondary": s.id}),
 ) if {
 	count(_lacking(r, s)) > 0
+} else := _triggers_result(r, s)
+
+# The secondary's triggers that run (Started), and those whose state is not reported.
+_started(s) := sort([n |
+	some t in lib.children(s, "triggers")
+	object.get(t, ["properties", "runtimeState"], null) == "Started"
+	n := object.get(t, "name", "")
+])
+
+_state_unknown(s) := sort([n |
+	some t in lib.children(s, "triggers")
+	not is_string(object.get(t, ["properties", "runtimeState"], null))
+	n := object.get(t, "name", "")
+])
+
+_triggers_result(r, s) := lib.result(
+	r, "fail",
+	concat("", [
+		sprintf("Data Factory %s: the triggers of its secondary %s run (Started: ", [lib.name_of(r), lib.name_of(s)]),
+		concat(", ", _started(s)),
+		"), so the passive factory repeats the primary's schedules against the same stores; ",
+		"stop them until failover (az datafactory trigger stop)",
+	]),
+	object.union(_evidence(r), {"secondary": s.id, "secondary triggers started": _started(s)}),
+) if {
+	count(_started(s)) > 0
+} else := lib.unknown(
+	r,
+	concat("", [
+		sprintf("Data Factory %s: whether the secondary's triggers are stopped is not known ", [lib.name_of(r)]),
+		"(no runtimeState on ", concat(", ", _state_unknown(s)), ")",
+	]),
+) if {
+	count(_state_unknown(s)) > 0
 } else := lib.result(
 	r, "pass",
 	concat("", [
 		sprintf("Data Factory %s is recoverable from ", [lib.name_of(r)]),
 		concat(", ", _sources(r)),
 		sprintf(
-			" and its secondary %s has the same pipelines, triggers, linked services and runtimes",
+			" and its secondary %s has the same pipelines, triggers (stopped), linked services and runtimes",
 			[lib.name_of(s)],
 		),
 	]),
