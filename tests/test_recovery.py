@@ -92,6 +92,14 @@ def test_data_graph_has_databricks_factory_and_shir() -> None:
     assert recovery("lakehouse")["estimate"]["rto_minutes"] == UNBOUNDED  # the ZRS raw lake has no copy
 
 
+def test_data_graph_starts_factory_triggers_last_after_the_runtime_and_databricks() -> None:
+    rec = recovery("lakehouse")
+    edges = {tuple(e) for e in rec["edges"]}
+    assert ("shir", "databricks") in edges and {("shir", "factory"), ("databricks", "factory")} <= edges
+    order = [s["id"] for s in rec["steps"]]
+    assert order.index("shir") < order.index("databricks") < order.index("factory")
+
+
 def test_kubernetes_graph_orders_airflow_after_its_database_dags_and_cluster() -> None:
     rec = recovery("orders")
     airflow_inputs = {u for u, v in rec["edges"] if v == "airflow"}

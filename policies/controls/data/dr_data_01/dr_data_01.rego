@@ -15,7 +15,7 @@
 #   resource_types: [microsoft.databricks/workspaces]
 #   mechanism: workspace_redeploy
 #   recovery: {step: databricks, label: Resume Databricks jobs, phase: compute, lists: primary,
-#     mechanism: workspace_redeploy}
+#     mechanism: workspace_redeploy, after: [shir]}
 #   plan:
 #     azurerm_databricks_workspace:
 #       type: Microsoft.Databricks/workspaces

@@ -30,7 +30,14 @@
 #     - {type: microsoft.datafactory/factories, kind: pipelines, path: pipelines, api: "2018-06-01"}
 #     - {type: microsoft.datafactory/factories, kind: triggers, path: triggers, api: "2018-06-01"}
 #     - {type: microsoft.datafactory/factories, kind: linkedServices, path: linkedservices, api: "2018-06-01"}
-#   recovery: {step: factory, label: Redeploy Data Factory, phase: compute, lists: primary, mechanism: factory_redeploy}
+#   recovery:
+#     step: factory
+#     label: Redeploy Data Factory
+#     phase: compute
+#     lists: primary
+#     mechanism: factory_redeploy
+#     # Triggers start last: after the runtime is online and the Databricks jobs resumed (the seed's order).
+#     after: [shir, databricks]
 #   plan:
 #     azurerm_data_factory:
 #       type: Microsoft.DataFactory/factories
