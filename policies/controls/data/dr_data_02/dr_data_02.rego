@@ -144,14 +144,18 @@ _parity(r, s) := lib.unknown(
 _started(s) := sort([n |
 	some t in lib.children(s, "triggers")
 	object.get(t, ["properties", "runtimeState"], null) == "Started"
-	n := object.get(t, "name", "")
+	n := _trigger_name(t)
 ])
 
 _state_unknown(s) := sort([n |
 	some t in lib.children(s, "triggers")
 	not is_string(object.get(t, ["properties", "runtimeState"], null))
-	n := object.get(t, "name", "")
+	n := _trigger_name(t)
 ])
+
+_trigger_name(t) := t.name if is_string(object.get(t, "name", null))
+
+_trigger_name(t) := "(a trigger without a name)" if not is_string(object.get(t, "name", null))
 
 _triggers_result(r, s) := lib.result(
 	r, "fail",
