@@ -52,15 +52,27 @@ def tf_plan(changes: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def tf_update(address: str, tf_type: str, before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+def tf_change(
+    address: str,
+    tf_type: str,
+    before: dict[str, Any] | None,
+    after: dict[str, Any],
+    unknown: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """One resource_changes entry: an update, or a create when there is nothing before."""
+    action = "create" if before is None else "update"
     return {
         "address": address,
         "mode": "managed",
         "type": tf_type,
         "name": address.split(".")[-1],
         "provider_name": "registry.terraform.io/hashicorp/azurerm",
-        "change": {"actions": ["update"], "before": before, "after": after, "after_unknown": {}},
+        "change": {"actions": [action], "before": before, "after": after, "after_unknown": unknown or {}},
     }
+
+
+def tf_update(address: str, tf_type: str, before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+    return tf_change(address, tf_type, before, after)
 
 
 def write(tmp_path: Path, name: str, data: Any) -> Path:
@@ -329,26 +341,16 @@ def test_a_change_that_keeps_readiness_passes_with_published_plans(tmp_path: Pat
 
 
 def test_a_new_resource_created_with_a_gap_fails(tmp_path: Path) -> None:
-    created = {
-        "address": "azurerm_storage_account.media",
-        "mode": "managed",
-        "type": "azurerm_storage_account",
-        "name": "media",
-        "change": {
-            "actions": ["create"],
-            "before": None,
-            "after": {
-                "name": "stnwstorefrontmediacus",
-                "location": "centralus",
-                "resource_group_name": "rg-storefront-cus",
-                "account_tier": "Standard",
-                "account_replication_type": "LRS",
-                "account_kind": "StorageV2",
-                "tags": {"workload": "storefront"},
-            },
-            "after_unknown": {"id": True},
-        },
+    after = {
+        "name": "stnwstorefrontmediacus",
+        "location": "centralus",
+        "resource_group_name": "rg-storefront-cus",
+        "account_tier": "Standard",
+        "account_replication_type": "LRS",
+        "account_kind": "StorageV2",
+        "tags": {"workload": "storefront"},
     }
+    created = tf_change("azurerm_storage_account.media", "azurerm_storage_account", None, after, {"id": True})
     code, _, report = gate(tmp_path, "--terraform-plan", str(write(tmp_path, "plan.json", tf_plan([created]))))
     assert code == 1 and ("DR-WEB-01", "stnwstorefrontmediacus") in regressions(report)
 
@@ -429,14 +431,7 @@ def test_a_plan_mapping_that_is_not_jmespath_is_refused_when_the_policies_load()
 
 def test_a_planned_attribute_of_an_unexpected_type_is_a_located_input_error(tmp_path: Path) -> None:
     """starts_with() on a number: exit 2 naming the plan, the resource address and the ARM property."""
-    change = {
-        "address": "azurerm_api_management.gw",
-        "mode": "managed",
-        "type": "azurerm_api_management",
-        "name": "gw",
-        "provider_name": "registry.terraform.io/hashicorp/azurerm",
-        "change": {"actions": ["create"], "before": None, "after": {"name": "apim-x", "sku_name": 7}},
-    }
+    change = tf_change("azurerm_api_management.gw", "azurerm_api_management", None, {"name": "apim-x", "sku_name": 7})
     plan = write(tmp_path, "plan.json", tf_plan([change]))
     code, output, _ = gate(tmp_path, "--terraform-plan", str(plan))
     assert code == 2 and "Traceback" not in output, output
