@@ -58,6 +58,8 @@ def observed_drills(
     """The runs of the experiments that rehearse this stamp's scenarios, newest first, and per scenario
     the experiments whose runs were not read (what they say is unknown). `children` is keyed by lower-case
     parent id; `stamp` has name and primary_region."""
+    if not experiments:  # most estates: nothing to match, so no per-stamp index either
+        return {"runs": [], "unread": {s: [] for s in JUDGED}}
     regions = {str(r["id"]).lower(): norm_region(r.get("location")) for r in stamp_resources}
     runs: list[dict[str, Any]] = []
     unread: dict[str, list[str]] = {s: [] for s in JUDGED}

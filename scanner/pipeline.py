@@ -181,13 +181,16 @@ def recovery_point_ages(stamp: ResolvedStamp, inputs: ScanInputs) -> dict[str, i
         points = kinds.get("recoveryPoints")
         if not isinstance(points, list):
             continue
+        completed: dict[str, list[datetime]] = {}  # instance id -> its completed points' times, in one pass
+        for point in points:
+            at = utc_moment(_completed_at(point))
+            if at is not None:
+                completed.setdefault(str(_id_of(point)).lower().rsplit("/recoverypoints/", 1)[0], []).append(at)
         for instance in kinds.get("backupInstances") or []:
             bi = str(_id_of(instance) or "").lower()
-            if not bi:
-                continue
-            times = [utc_moment(_completed_at(p)) for p in points if str(_id_of(p)).lower().startswith(f"{bi}/")]
-            newest = max((t for t in times if t), default=None)
-            ages[bi] = None if newest is None else max(0, int((collected - newest).total_seconds() // 60))
+            if bi:
+                newest = max(completed.get(bi, []), default=None)
+                ages[bi] = None if newest is None else max(0, int((collected - newest).total_seconds() // 60))
     return ages
 
 
