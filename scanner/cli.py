@@ -305,7 +305,10 @@ def drill_plan_command(**o: Any) -> None:
     one stamp's critical path, tagged so that their runs count as observed drills, and a README.md
     saying what each rehearses and what Chaos Studio cannot. drready never creates or starts them."""
     inputs = _inputs(o)
-    result = _evaluate_inputs(o, inputs)
+    location = norm_region(o["location"]) if o["location"] else None
+    if location is not None and location not in inputs.regions.regions:
+        raise click.BadParameter(f"'{o['location']}' is no Azure region drready knows", param_hint="--location")
+    result = _evaluate_inputs(o, inputs)  # the critical path comes from the evaluated recovery graph
     stamp = next((s for s in result["stamps"] if s["name"] == o["stamp_name"]), None)
     resolved = next((s for s in resolve_stamps(inputs.config, inputs.snapshot, inputs.regions)
                      if s.name == o["stamp_name"]), None)  # fmt: skip
@@ -313,9 +316,6 @@ def drill_plan_command(**o: Any) -> None:
         names = ", ".join(s["name"] for s in result["stamps"])
         raise click.BadParameter(f"no stamp named '{o['stamp_name']}' (stamps: {names})", param_hint="--stamp")
     facts = inputs.regions.facts([stamp["primary_region"], stamp["secondary_region"] or ""])
-    location = norm_region(o["location"]) if o["location"] else None
-    if location is not None and location not in inputs.regions.regions:
-        raise click.BadParameter(f"'{o['location']}' is no Azure region drready knows", param_hint="--location")
     plans, skipped = drill_plan(stamp, resolved.resources, facts, location)
     with output_set(o["out_dir"]) as stage:
         for name, body in plans.items():
